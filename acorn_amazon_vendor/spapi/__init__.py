@@ -1,0 +1,22 @@
+"""ACORN's client of Amazon's Selling Partner API (Vendor Central, 1P).
+
+Plain Python (never imports Odoo): imported as ``odoo.addons.acorn_amazon_vendor.spapi`` in
+Odoo and as ``spapi`` by the plain pytest suite, hence relative imports only.
+"""
+from .auth import (
+    AccessToken, MemoryTokenStore, TokenStore, consent_url, exchange_authorization_code,
+)
+from .client import SpApiClient
+from .exceptions import (
+    AuthError, InvalidBodyError, RequestError, SpApiError, ThrottledError, TransientError,
+)
+from .exchange import Exchange
+from .redact import redact
+from .regions import LWA_TOKEN_URL, REGIONS, api_endpoint
+
+__all__ = [
+    "SpApiClient", "AccessToken", "TokenStore", "MemoryTokenStore",
+    "exchange_authorization_code", "consent_url", "SpApiError", "AuthError", "ThrottledError",
+    "TransientError", "RequestError", "InvalidBodyError", "Exchange", "redact", "REGIONS",
+    "api_endpoint", "LWA_TOKEN_URL",
+]

@@ -1,0 +1,172 @@
+"""Reports, Tokens and Invoices (2026-06-25) operations of SpApiClient."""
+import logging
+from urllib.parse import quote
+
+from . import parsing
+from .base import _Retry, _retry_after, RETRY_STATUSES, error_from_response
+from .params import build_params
+from .validation import check_body, jsonable
+
+_logger = logging.getLogger(__name__)
+
+REPORTS = "/reports/2021-06-30"
+FINANCE_INVOICES = "/finances/invoices/2026-06-25/invoices"
+
+
+class _ReportsMixin:
+    """Operations whose responses have no ``payload`` wrapper."""
+
+    # ---- Reports ---------------------------------------------------------------------------
+    def create_report(self, report_type, marketplace_ids, data_start_time=None,
+                      data_end_time=None, report_options=None):
+        """Request a report (createReport).
+
+        :param report_type: e.g. "GET_VENDOR_INVENTORY_REPORT"
+        :param marketplace_ids: list of marketplace ids
+        :param data_start_time: datetime or ISO string
+        :param data_end_time: datetime or ISO string
+        :param report_options: dict of strings (e.g. {"reportPeriod": "DAY"})
+        :return: the reportId
+        :raise InvalidBodyError: invalid specification (nothing sent)
+        :raise SpApiError: on failure
+        """
+        spec = {"reportType": report_type, "marketplaceIds": list(marketplace_ids),
+                "dataStartTime": data_start_time, "dataEndTime": data_end_time,
+                "reportOptions": report_options}
+        body = jsonable({k: v for k, v in spec.items() if v is not None})
+        check_body("createReport", body)
+        report_id = self._request("createReport", "POST", f"{REPORTS}/reports",
+                                  json=body).get("reportId")
+        _logger.info("SP-API createReport %s: report %s", report_type, report_id)
+        return report_id
+
+    def get_report(self, report_id):
+        """Status of a report (getReport).
+
+        :param report_id: from :meth:`create_report`
+        :return: Report dict (processingStatus, reportDocumentId when DONE, ...)
+        :raise SpApiError: on failure
+        """
+        path = f"{REPORTS}/reports/{quote(str(report_id), safe='')}"
+        return self._request("getReport", "GET", path)
+
+    def get_reports(self, **filters):
+        """One page of reports (getReports).
+
+        :param filters: report_types, processing_statuses, marketplace_ids, page_size,
+            created_since, created_until, next_token
+        :return: {"reports": [...], "nextToken": ...}
+        :raise SpApiError: on failure
+        """
+        return self._request("getReports", "GET", f"{REPORTS}/reports",
+                             params=build_params("getReports", filters))
+
+    def get_report_document(self, report_document_id):
+        """Where to download a report (getReportDocument).
+
+        :param report_document_id: from the DONE report
+        :return: {"reportDocumentId", "url", "compressionAlgorithm"?}
+        :raise SpApiError: on failure
+        """
+        path = f"{REPORTS}/documents/{quote(str(report_document_id), safe='')}"
+        return self._request("getReportDocument", "GET", path)
+
+    def download_report_document(self, report_document_id):
+        """Fetch a report's content, gunzipped when Amazon compressed it.
+
+        The presigned URL is fetched without the access token: it belongs to S3, not SP-API.
+
+        :param report_document_id: from the DONE report
+        :return: the content bytes
+        :raise SpApiError: on failure
+        """
+        document = self.get_report_document(report_document_id)
+        content = self._download(document["url"])
+        return parsing.maybe_gunzip(content, document.get("compressionAlgorithm"))
+
+    def _download(self, url):
+        def attempt(number):
+            response, content = self._http("downloadReportDocument", "GET", url,
+                                           attempt=number, raw=True,
+                                           headers={"User-Agent": self.user_agent})
+            if response.status_code < 300:
+                return content
+            error = error_from_response("downloadReportDocument", response, content)
+            if response.status_code in RETRY_STATUSES:
+                raise _Retry(error, _retry_after(response.headers))
+            raise error
+
+        return self._with_retries("downloadReportDocument", attempt)
+
+    @staticmethod
+    def parse_report_document(content):
+        """Decode report content: JSON, XML (xmltodict) or plain text.
+
+        :param content: bytes or str
+        :return: dict or list (JSON/XML) or str
+        """
+        return parsing.parse_report_document(content)
+
+    # ---- Tokens ------------------------------------------------------------------------------
+    def create_restricted_data_token(self, restricted_resources, target_application=None):
+        """Get a restricted data token for PII operations (createRestrictedDataToken).
+
+        :param restricted_resources: list of {"method", "path", "dataElements"?}
+        :param target_application: optional delegate application id
+        :return: {"restrictedDataToken", "expiresIn"}
+        :raise InvalidBodyError: invalid resources (nothing sent)
+        :raise SpApiError: on failure
+        """
+        body = {"restrictedResources": list(restricted_resources)}
+        if target_application:
+            body["targetApplication"] = target_application
+        check_body("createRestrictedDataToken", body)
+        return self._request("createRestrictedDataToken", "POST",
+                             "/tokens/2021-03-01/restrictedDataToken", json=body)
+
+    # ---- Invoices API 2026-06-25 ----------------------------------------------------------------
+    def get_invoice_headers(self, **filters):
+        """One page of invoice headers (getInvoiceHeaders).
+
+        :param filters: marketplace_id (required by Amazon), from_issue_date, to_issue_date
+            (at most 90 days apart), invoices_modified_after, next_token
+        :return: {"invoices": [...], "numOfRecords", "nextToken"?}
+        :raise SpApiError: on failure
+        """
+        return self._request("getInvoiceHeaders", "GET", FINANCE_INVOICES,
+                             params=build_params("getInvoiceHeaders", filters))
+
+    def iter_invoice_headers(self, **filters):
+        """Every invoice header matching ``filters``, following ``nextToken``; Amazon may
+        send empty pages in between.
+
+        :return: generator of InvoiceHeader dicts
+        :raise SpApiError: on failure
+        """
+        params = build_params("getInvoiceHeaders", filters)
+        for page in self._pages("getInvoiceHeaders", FINANCE_INVOICES, params):
+            yield from parsing.page_items("getInvoiceHeaders", page)
+
+    def get_invoice(self, invoice_identifier, **params):
+        """One invoice with a page of its line items (getInvoice).
+
+        :param invoice_identifier: invoiceIdentifier from the headers
+        :param params: marketplace_id (required by Amazon), next_token_for_line_items
+        :return: {"invoiceHeader", "invoiceItems", "nextTokenForLineItems"?}
+        :raise SpApiError: on failure
+        """
+        path = f"{FINANCE_INVOICES}/{quote(str(invoice_identifier), safe='')}"
+        return self._request("getInvoice", "GET", path,
+                             params=build_params("getInvoice", params))
+
+    def iter_invoice_items(self, invoice_identifier, **params):
+        """Every line item of one invoice, following ``nextTokenForLineItems``.
+
+        :return: generator of InvoiceItem dicts
+        :raise SpApiError: on failure
+        """
+        path = f"{FINANCE_INVOICES}/{quote(str(invoice_identifier), safe='')}"
+        pages = self._pages("getInvoice", path, build_params("getInvoice", params),
+                            token_key="nextTokenForLineItems")
+        for page in pages:
+            yield from parsing.page_items("getInvoice", page)
