@@ -1,0 +1,34 @@
+{
+    "name": "ACORN - Amazon Vendor Central",
+    "summary": "Run an Amazon Vendor Central (1P) business from Odoo through the Selling Partner API",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "author": "ACORN",
+    "website": "https://github.com/acorn-odoo/acorn_amazon_vendor",
+    "license": "LGPL-3",
+    # sale_stock: POs become sale orders shipped from the vendor code's warehouse;
+    # account: invoices, credit notes and remittances are reconciled natively.
+    "depends": ["sale_stock", "account"],
+    "external_dependencies": {"python": ["requests", "PyJWT", "xmltodict"]},
+    "data": [
+        "security/acorn_amazon_vendor_groups.xml",
+        "security/ir.model.access.csv",
+        "security/acorn_amazon_vendor_rules.xml",
+        "data/ir_config_parameter_data.xml",
+        "data/ir_cron_data.xml",
+        "views/amazon_vendor_account_views.xml",
+        "views/amazon_vendor_audit_log_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/acorn_amazon_vendor_menus.xml",
+    ],
+    "demo": [
+        "data/amazon_vendor_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "acorn_amazon_vendor/static/tests/tours/**/*",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,294 @@
+import logging
+from datetime import timedelta
+
+import jwt
+
+from odoo import _, api, fields, models, release
+from odoo.exceptions import UserError
+
+from .. import spapi
+from .spapi_bridge import AccountTokenStore, AuditHook
+
+_logger = logging.getLogger(__name__)
+
+# Fields whose change invalidates the cached LWA access token.
+CREDENTIAL_FIELDS = ("lwa_client_id", "lwa_client_secret", "lwa_refresh_token", "environment", "region", "endpoint_url")
+DEFAULT_SIMULATOR_URL = "http://127.0.0.1:8073"
+OAUTH_STATE_LIFETIME = timedelta(minutes=10)
+# One number for connect and read: Odoo's HTTP test harness only understands scalar timeouts.
+SPAPI_TIMEOUT = 30
+
+
+class AmazonVendorAccount(models.Model):
+    _name = "amazon.vendor.account"
+    _description = "Amazon Vendor Central Account"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "sequence, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True,
+    )
+    region = fields.Selection(
+        [("na", "North America"), ("eu", "Europe"), ("fe", "Far East")],
+        required=True, default="na", tracking=True,
+        help="The SP-API region of the Vendor Central account: North America (US, CA, MX, BR), "
+             "Europe (UK, DE, FR, IT, ES, NL, SE, PL, TR, ...) or Far East (JP, AU, SG).",
+    )
+    environment = fields.Selection(
+        [("production", "Production"), ("sandbox", "Amazon Sandbox"), ("simulator", "ACORN Simulator")],
+        required=True, default="production", tracking=True,
+        help="Production talks to Amazon. Amazon Sandbox answers Amazon's static test cases. "
+             "ACORN Simulator talks to the SP-API simulator bundled with ACORN (demo and tests).",
+    )
+    endpoint_url = fields.Char(
+        string="Endpoint URL",
+        help="Base URL of the SP-API. Leave empty to use Amazon's host of the region. "
+             "For the simulator it is also the base of the LWA token URL.",
+    )
+    application_id = fields.Char(
+        string="SP-API Application ID",
+        help="The app's ID in Developer Central (amzn1.sp.solution...), needed for the website authorization flow.",
+    )
+    selling_partner_id = fields.Char(readonly=True, copy=False, help="Set by Amazon when the app is authorized.")
+    lwa_client_id = fields.Char(
+        string="LWA Client ID", groups="base.group_system", copy=False,
+        help="Login with Amazon client identifier of the SP-API app.",
+    )
+    lwa_client_secret = fields.Char(
+        string="LWA Client Secret", groups="base.group_system", copy=False,
+        help="Login with Amazon client secret of the SP-API app.",
+    )
+    lwa_refresh_token = fields.Char(
+        string="Refresh Token", groups="base.group_system", copy=False,
+        help="Long-lived token Amazon issues when the Vendor Central account authorizes the app.",
+    )
+    lwa_access_token = fields.Char(groups="base.group_system", copy=False, readonly=True)
+    lwa_access_token_expiry = fields.Datetime(groups="base.group_system", copy=False, readonly=True)
+    vendor_code_ids = fields.One2many("amazon.vendor.code", "account_id", string="Vendor Codes", copy=False)
+    connection_state = fields.Selection(
+        [("not_tested", "Not Tested"), ("connected", "Connected"), ("failed", "Failed")],
+        default="not_tested", required=True, readonly=True, copy=False, tracking=True,
+    )
+    connection_message = fields.Text(readonly=True, copy=False)
+    connection_checked_at = fields.Datetime(string="Last Checked", readonly=True, copy=False)
+    audit_log_count = fields.Integer(compute="_compute_audit_log_count")
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique(name, company_id)", "An Amazon vendor account with this name already exists in this company."),
+    ]
+
+    @api.depends_context("uid")
+    def _compute_audit_log_count(self):
+        groups = self.env["amazon.vendor.audit.log"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"],
+        )
+        counts = {account.id: count for account, count in groups}
+        for account in self:
+            account.audit_log_count = counts.get(account.id, 0)
+
+    @api.onchange("environment")
+    def _onchange_environment(self):
+        if self.environment == "simulator" and not self.endpoint_url:
+            self.endpoint_url = DEFAULT_SIMULATOR_URL
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        if "name" not in (default or {}):
+            for account, vals in zip(self, vals_list):
+                vals["name"] = _("%(name)s (copy)", name=account.name)
+        return vals_list
+
+    def write(self, vals):
+        if any(field in vals for field in CREDENTIAL_FIELDS):
+            vals = dict(vals, lwa_access_token=False, lwa_access_token_expiry=False)
+            if "connection_state" not in vals:
+                vals["connection_state"] = "not_tested"
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Client
+    # ------------------------------------------------------------------
+
+    def _amazon_vendor_api_endpoint(self):
+        """Base URL of the SP-API for this account, or None for Amazon's regional host."""
+        self.ensure_one()
+        if self.environment == "simulator":
+            return (self.endpoint_url or DEFAULT_SIMULATOR_URL).rstrip("/")
+        return self.endpoint_url.rstrip("/") if self.endpoint_url else None
+
+    def _amazon_vendor_lwa_url(self):
+        """Login with Amazon token URL: the simulator serves its own, Amazon one for all regions."""
+        self.ensure_one()
+        if self.environment == "simulator":
+            return self._amazon_vendor_api_endpoint() + "/auth/o2/token"
+        return spapi.LWA_TOKEN_URL
+
+    def _amazon_vendor_client_options(self):
+        """Keyword arguments of :class:`spapi.SpApiClient` beyond credentials and hosts (hook for tuning)."""
+        return {"timeout": SPAPI_TIMEOUT}
+
+    def _get_spapi_client(self, record=None):
+        """The one place that reads credentials and builds an SP-API client.
+
+        :param record: the Odoo record the calls concern, linked from each audit record
+        :return: a :class:`spapi.SpApiClient` whose exchanges are written to the audit log
+        :raise UserError: when the credentials are incomplete
+        """
+        self.ensure_one()
+        account = self.sudo()
+        if not (account.lwa_client_id and account.lwa_client_secret and account.lwa_refresh_token):
+            raise UserError(_(
+                "The Amazon vendor account %(name)s has no complete LWA credentials: "
+                "enter the client ID, client secret and refresh token, or authorize the app.",
+                name=self.display_name,
+            ))
+        return spapi.SpApiClient(
+            account.lwa_client_id,
+            account.lwa_client_secret,
+            account.lwa_refresh_token,
+            region=account.region,
+            sandbox=account.environment == "sandbox",
+            endpoint=account._amazon_vendor_api_endpoint(),
+            lwa_url=account._amazon_vendor_lwa_url(),
+            token_store=AccountTokenStore(account),
+            exchange_hook=AuditHook(account, record),
+            user_agent=f"ACORN-Odoo/{release.major_version} (Language=Python)",
+            **account._amazon_vendor_client_options(),
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_test_connection(self):
+        """Exchange the refresh token and make one cheap call; say in plain words what happened."""
+        self.ensure_one()
+        ok, message = self._amazon_vendor_check_connection()
+        self.write({
+            "connection_state": "connected" if ok else "failed",
+            "connection_message": message,
+            "connection_checked_at": fields.Datetime.now(),
+        })
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Connection to Amazon works") if ok else _("Connection to Amazon failed"),
+                "message": message,
+                "type": "success" if ok else "danger",
+                "sticky": not ok,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _amazon_vendor_check_connection(self):
+        """:return: (ok, message) for the token exchange and one getPurchaseOrders call."""
+        try:
+            client = self._get_spapi_client(record=self)
+            client.get_access_token(force_refresh=True)
+        except UserError as error:
+            return False, str(error)
+        except spapi.SpApiError as error:
+            return False, self._amazon_vendor_explain_error(error, step="token")
+        try:
+            since = fields.Datetime.now() - timedelta(days=1)
+            client.get_purchase_orders(limit=1, created_after=since)
+        except spapi.SpApiError as error:
+            return False, self._amazon_vendor_explain_error(error, step="call")
+        return True, _(
+            "Amazon accepted the credentials and answered a purchase order query (%(env)s, %(region)s).",
+            env=dict(self._fields["environment"].selection)[self.environment],
+            region=dict(self._fields["region"].selection)[self.region],
+        )
+
+    def _amazon_vendor_explain_error(self, error, step="call"):
+        """Turn a client error into a sentence a Vendor Central user can act on."""
+        code = getattr(error, "code", None)
+        if isinstance(error, spapi.AuthError) and code == "invalid_client":
+            return _("Amazon rejected the LWA client ID or client secret. Copy both again from the app's "
+                     "LWA credentials in Developer Central. (%(detail)s)", detail=error)
+        if isinstance(error, spapi.AuthError) and code == "invalid_grant":
+            return _("Amazon rejected the refresh token: it was revoked, has expired or belongs to another app. "
+                     "Authorize the app again or paste a new refresh token. (%(detail)s)", detail=error)
+        if isinstance(error, spapi.AuthError) and step == "call":
+            return _("The credentials work, but Amazon refused the call. The app probably lacks the "
+                     "Retail Procurement role for this Vendor Central account, or the region does not "
+                     "match the account (North America, Europe, Far East). (%(detail)s)", detail=error)
+        if isinstance(error, spapi.ThrottledError):
+            return _("Amazon is throttling this app right now; try again in a minute. (%(detail)s)", detail=error)
+        if isinstance(error, spapi.TransientError):
+            return _("Amazon could not be reached or answered with a server error; check the endpoint and "
+                     "the network, then try again. (%(detail)s)", detail=error)
+        return _("Amazon refused the request: %(detail)s", detail=error)
+
+    def action_authorize(self):
+        """Open Amazon's consent page (website authorization flow for public apps)."""
+        self.ensure_one()
+        if not self.application_id:
+            raise UserError(_("Enter the SP-API application ID of the app before authorizing it."))
+        state = self.env["amazon.vendor.account"]._amazon_vendor_oauth_state(self)
+        base_url = self._amazon_vendor_api_endpoint() if self.environment == "simulator" else None
+        url = spapi.consent_url(
+            self.application_id, state, region=self.region, sandbox=self.environment != "production",
+            redirect_uri=self._amazon_vendor_oauth_redirect_uri(), base_url=base_url,
+        )
+        return {"type": "ir.actions.act_url", "url": url, "target": "self"}
+
+    def _amazon_vendor_oauth_redirect_uri(self):
+        return self.get_base_url() + "/acorn_amazon_vendor/oauth/callback"
+
+    def action_view_audit_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("acorn_amazon_vendor.amazon_vendor_audit_log_action")
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Website authorization flow
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _amazon_vendor_oauth_secret(self):
+        # Scoped so that a state token can never be replayed as another signed Odoo value.
+        return self.env["ir.config_parameter"].sudo().get_param("database.secret") + ":acorn_amazon_vendor_oauth"
+
+    @api.model
+    def _amazon_vendor_oauth_state(self, account):
+        """A short-lived signed token naming the account and the user who started the flow."""
+        now = fields.Datetime.now()
+        payload = {"account_id": account.id, "uid": self.env.uid, "iat": now, "exp": now + OAUTH_STATE_LIFETIME}
+        return jwt.encode(payload, self._amazon_vendor_oauth_secret(), algorithm="HS256")
+
+    @api.model
+    def _amazon_vendor_oauth_account(self, state):
+        """:return: the account named by a valid ``state`` of the current user
+        :raise UserError: when the state is forged, expired or another user's"""
+        try:
+            payload = jwt.decode(state or "", self._amazon_vendor_oauth_secret(), algorithms=["HS256"])
+        except jwt.ExpiredSignatureError:
+            raise UserError(_("The authorization took longer than 10 minutes. Press Authorize again."))
+        except jwt.PyJWTError:
+            raise UserError(_("The authorization answer does not come from this Odoo. Press Authorize again."))
+        if payload.get("uid") != self.env.uid:
+            raise UserError(_("This authorization was started by another user. Press Authorize again."))
+        return self.browse(payload.get("account_id")).exists()
+
+    def _amazon_vendor_complete_authorization(self, code, selling_partner_id=None):
+        """Exchange Amazon's ``spapi_oauth_code`` for the refresh token and keep it."""
+        self.ensure_one()
+        account = self.sudo()
+        try:
+            tokens = spapi.exchange_authorization_code(
+                code, account.lwa_client_id, account.lwa_client_secret,
+                redirect_uri=self._amazon_vendor_oauth_redirect_uri(), lwa_url=self._amazon_vendor_lwa_url(),
+                timeout=SPAPI_TIMEOUT,
+            )
+        except spapi.SpApiError as error:
+            raise UserError(self._amazon_vendor_explain_error(error, step="token"))
+        account.write({"lwa_refresh_token": tokens["refresh_token"], "selling_partner_id": selling_partner_id or False})
+        self.message_post(body=_("The app was authorized on Amazon; a new refresh token is stored."))

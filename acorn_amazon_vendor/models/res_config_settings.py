@@ -1,0 +1,14 @@
+from odoo import fields, models
+
+from .amazon_vendor_audit_log import DEFAULT_RETENTION_DAYS, RETENTION_PARAM
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    amazon_vendor_audit_log_retention_days = fields.Integer(
+        string="Amazon Exchange Log Retention (days)",
+        config_parameter=RETENTION_PARAM,
+        default=DEFAULT_RETENTION_DAYS,
+        help="Exchanges with Amazon older than this are deleted every night. 0 keeps them forever.",
+    )
