@@ -43,9 +43,12 @@ class TestSecurity(AmazonVendorCommon):
         )
 
         Account = self.env["amazon.vendor.account"].with_user(user_a)
-        self.assertEqual(Account.search([]), self.account)
+        visible = Account.search([])
+        self.assertIn(self.account, visible)
+        self.assertNotIn(other_account, visible)
         with self.assertRaises(AccessError):
             other_account.with_user(user_a).read(["name"])
+        other_log = self.env["amazon.vendor.audit.log"].create({"account_id": other_account.id, "operation": "x"})
         logs = self.env["amazon.vendor.audit.log"].with_user(user_a).search([])
-        self.assertTrue(logs)
-        self.assertEqual(logs.account_id, self.account)
+        self.assertIn(self.account, logs.account_id)
+        self.assertNotIn(other_log, logs)
