@@ -16,9 +16,13 @@
         "security/acorn_amazon_vendor_rules.xml",
         "data/ir_config_parameter_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
+        "views/amazon_vendor_po_import_wizard_views.xml",
         "views/amazon_vendor_account_views.xml",
         "views/amazon_vendor_audit_log_views.xml",
+        "views/amazon_vendor_transaction_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sale_order_views.xml",
         "views/acorn_amazon_vendor_menus.xml",
     ],
     "demo": [

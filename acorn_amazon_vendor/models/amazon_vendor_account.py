@@ -32,6 +32,11 @@ class AmazonVendorAccount(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True,
     )
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True,
+        domain="[('share', '=', False)]",
+        help="Gets an activity when an Amazon document of this account needs attention.",
+    )
     region = fields.Selection(
         [("na", "North America"), ("eu", "Europe"), ("fe", "Far East")],
         required=True, default="na", tracking=True,

@@ -11,6 +11,7 @@ from .exceptions import (
     AuthError, InvalidBodyError, RequestError, SpApiError, ThrottledError, TransientError,
 )
 from .exchange import Exchange
+from .purchase_order import PurchaseOrder, PurchaseOrderItem, read_purchase_order
 from .redact import redact
 from .regions import LWA_TOKEN_URL, REGIONS, api_endpoint
 
@@ -18,5 +19,5 @@ __all__ = [
     "SpApiClient", "AccessToken", "TokenStore", "MemoryTokenStore",
     "exchange_authorization_code", "consent_url", "SpApiError", "AuthError", "ThrottledError",
     "TransientError", "RequestError", "InvalidBodyError", "Exchange", "redact", "REGIONS",
-    "api_endpoint", "LWA_TOKEN_URL",
+    "api_endpoint", "LWA_TOKEN_URL", "PurchaseOrder", "PurchaseOrderItem", "read_purchase_order",
 ]

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
@@ -122,3 +123,42 @@ class AmazonVendorCommon(SimulatorMixin, TransactionCase):
         return self.env["amazon.vendor.audit.log"].search(
             [("account_id", "=", self.account.id)] + [(k, "=", v) for k, v in domain.items()], order="id",
         )
+
+
+def amz_time(value):
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def make_po(number, items, vendor="ACME1", fc="ABE8", when=None, state="New", bill_to=None, **details):
+    """An Amazon ``Order`` as Amazon sends it (valid against Amazon's schema).
+
+    :param items: list of dicts with ``ref`` (vendorProductIdentifier) and optional ``asin``,
+        ``amount``, ``unit`` (Cases/Eaches), ``size``, ``cost``, ``cost_unit``, ``backorder``
+    """
+    when = when or datetime.now(timezone.utc) - timedelta(hours=1)
+    order_details = {
+        "purchaseOrderDate": amz_time(when),
+        "purchaseOrderStateChangedDate": amz_time(when),
+        "purchaseOrderType": "RegularOrder",
+        "paymentMethod": "Invoice",
+        "buyingParty": {"partyId": "AMZN-US"},
+        "sellingParty": {"partyId": vendor},
+        "shipToParty": {"partyId": fc, "address": {
+            "name": f"Amazon.com Services LLC - {fc}", "addressLine1": "401 Independence Road",
+            "city": "Florence", "stateOrRegion": "NJ", "postalCode": "08518", "countryCode": "US"}},
+        "shipWindow": f"{amz_time(when + timedelta(days=2))}--{amz_time(when + timedelta(days=5))}",
+        "items": [{
+            "itemSequenceNumber": str(index),
+            "amazonProductIdentifier": item.get("asin", f"B0TEST{index:04d}"),
+            "vendorProductIdentifier": item["ref"],
+            "orderedQuantity": {"amount": item.get("amount", 10), "unitOfMeasure": item.get("unit", "Eaches"),
+                                "unitSize": item.get("size", 1)},
+            "isBackOrderAllowed": item.get("backorder", False),
+            "netCost": dict({"amount": item.get("cost", "10.00"), "currencyCode": "USD"},
+                            **({"unitOfMeasure": item["cost_unit"]} if item.get("cost_unit") else {})),
+        } for index, item in enumerate(items, 1)],
+    }
+    if bill_to:
+        order_details["billToParty"] = {"partyId": bill_to}
+    order_details.update(details)
+    return {"purchaseOrderNumber": number, "purchaseOrderState": state, "orderDetails": order_details}

@@ -1,0 +1,244 @@
+import json
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+ACK_DEADLINE = timedelta(hours=24)
+STATUSES = [
+    ("needs_attention", "Needs Attention"),
+    ("to_acknowledge", "To Acknowledge"),
+    ("acknowledged", "Acknowledged"),
+    ("in_delivery", "In Delivery"),
+    ("closed", "Closed"),
+]
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    amazon_vendor_account_id = fields.Many2one(
+        "amazon.vendor.account", string="Amazon Vendor Account", index="btree_not_null", copy=False, readonly=True,
+    )
+    amazon_vendor_po_number = fields.Char(string="Amazon PO", index="btree_not_null", copy=False, readonly=True)
+    amazon_vendor_code = fields.Char(string="Vendor Code", copy=False, readonly=True,
+                                     help="The vendor code (sellingParty) Amazon ordered from.")
+    amazon_vendor_fc_code = fields.Char(string="Fulfilment Centre", copy=False, readonly=True)
+    amazon_vendor_po_state = fields.Selection(
+        [("New", "New"), ("Acknowledged", "Acknowledged"), ("Closed", "Closed")],
+        string="Amazon PO State", copy=False, readonly=True,
+    )
+    amazon_vendor_po_type = fields.Selection(
+        [("RegularOrder", "Regular"), ("ConsignedOrder", "Consigned"),
+         ("NewProductIntroduction", "New Product Introduction"), ("RushOrder", "Rush")],
+        string="PO Type", copy=False, readonly=True,
+    )
+    amazon_vendor_po_date = fields.Datetime(string="PO Date", copy=False, readonly=True)
+    amazon_vendor_po_changed_date = fields.Datetime(string="Changed by Amazon", copy=False, readonly=True)
+    amazon_vendor_po_state_changed_date = fields.Datetime(string="State Changed", copy=False, readonly=True)
+    amazon_vendor_ship_window_start = fields.Datetime(string="Ship Window Start", copy=False, readonly=True)
+    amazon_vendor_ship_window_end = fields.Datetime(string="Ship Window End", copy=False, readonly=True)
+    amazon_vendor_delivery_window_start = fields.Datetime(string="Delivery Window Start", copy=False, readonly=True)
+    amazon_vendor_delivery_window_end = fields.Datetime(string="Delivery Window End", copy=False, readonly=True)
+    amazon_vendor_deal_code = fields.Char(string="Deal Code", copy=False, readonly=True)
+    amazon_vendor_payment_method = fields.Char(string="Payment Method", copy=False, readonly=True)
+    amazon_vendor_import_details = fields.Text(string="Import Details", copy=False, readonly=True)
+    amazon_vendor_raw_po = fields.Json(string="Amazon PO (JSON)", copy=False, readonly=True)
+    amazon_vendor_raw_po_text = fields.Text(string="Amazon PO as Received", compute="_compute_raw_po_text")
+    amazon_vendor_fingerprint = fields.Char(copy=False, readonly=True)
+    amazon_vendor_imported_at = fields.Datetime(string="Last Imported", copy=False, readonly=True)
+    amazon_vendor_issues = fields.Text(
+        string="Needs Attention", copy=False, readonly=True,
+        help="What stops this purchase order from being complete; fix it, then press Retry.",
+    )
+    amazon_vendor_status = fields.Selection(
+        STATUSES, string="Amazon Status", compute="_compute_amazon_vendor_status", store=True,
+        group_expand="_group_expand_amazon_vendor_status", copy=False,
+    )
+    amazon_vendor_ack_state = fields.Selection(
+        [("none", "Not Sent"), ("sent", "Sent"), ("accepted", "Accepted by Amazon"), ("error", "Rejected by Amazon")],
+        string="Acknowledgement", default="none", copy=False, readonly=True,
+    )
+    amazon_vendor_ack_deadline = fields.Datetime(
+        string="Acknowledge Before", compute="_compute_ack_deadline", store=True,
+        help="Amazon expects an acknowledgement within 24 hours of the purchase order.",
+    )
+    amazon_vendor_ack_overdue = fields.Boolean(
+        string="Acknowledgement Overdue", compute="_compute_ack_overdue", search="_search_ack_overdue",
+    )
+    amazon_vendor_acknowledged_at = fields.Datetime(string="First Acknowledged", copy=False, readonly=True)
+    amazon_vendor_changed_since_ack = fields.Boolean(string="Changed Since Acknowledgement", copy=False, readonly=True)
+    amazon_vendor_status_synced_at = fields.Datetime(string="Amazon Status Synced", copy=False, readonly=True)
+    amazon_vendor_transaction_count = fields.Integer(compute="_compute_amazon_vendor_counts")
+    amazon_vendor_audit_log_count = fields.Integer(compute="_compute_amazon_vendor_counts")
+
+    _sql_constraints = [
+        ("amazon_vendor_po_uniq", "unique(amazon_vendor_account_id, amazon_vendor_po_number)",
+         "This Amazon purchase order is already imported for this account."),
+    ]
+
+    @api.depends("amazon_vendor_raw_po")
+    def _compute_raw_po_text(self):
+        for order in self:
+            raw = order.amazon_vendor_raw_po
+            order.amazon_vendor_raw_po_text = json.dumps(raw, indent=2, sort_keys=True) if raw else False
+
+    @api.depends("amazon_vendor_po_date")
+    def _compute_ack_deadline(self):
+        for order in self:
+            date = order.amazon_vendor_po_date
+            order.amazon_vendor_ack_deadline = date + ACK_DEADLINE if date else False
+
+    def _compute_ack_overdue(self):
+        now = fields.Datetime.now()
+        for order in self:
+            order.amazon_vendor_ack_overdue = bool(
+                order.amazon_vendor_ack_deadline and order.amazon_vendor_ack_deadline < now
+                and order.amazon_vendor_ack_state in ("none", "error") and order.amazon_vendor_status != "closed"
+            )
+
+    def _search_ack_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on the acknowledgement deadline."))
+        domain = [
+            ("amazon_vendor_ack_deadline", "<", fields.Datetime.now()),
+            ("amazon_vendor_ack_state", "in", ("none", "error")),
+            ("amazon_vendor_status", "!=", "closed"),
+        ]
+        return domain if (operator == "=") == value else ["!", "&", "&", *domain]
+
+    @api.depends("amazon_vendor_account_id", "amazon_vendor_issues", "amazon_vendor_po_state", "state",
+                 "amazon_vendor_ack_state", "picking_ids.state")
+    def _compute_amazon_vendor_status(self):
+        for order in self:
+            if not order.amazon_vendor_account_id:
+                order.amazon_vendor_status = False
+            elif order.amazon_vendor_po_state == "Closed" or order.state == "cancel":
+                order.amazon_vendor_status = "closed"
+            elif order.amazon_vendor_issues:
+                order.amazon_vendor_status = "needs_attention"
+            elif any(picking.state == "done" for picking in order.picking_ids):
+                order.amazon_vendor_status = "in_delivery"
+            elif order.amazon_vendor_ack_state == "accepted" or order.amazon_vendor_po_state == "Acknowledged":
+                order.amazon_vendor_status = "acknowledged"
+            else:
+                order.amazon_vendor_status = "to_acknowledge"
+
+    @api.model
+    def _group_expand_amazon_vendor_status(self, statuses, domain):
+        return [key for key, _label in STATUSES]
+
+    def _compute_amazon_vendor_counts(self):
+        for field_name, model in (("amazon_vendor_transaction_count", "amazon.vendor.transaction"),
+                                  ("amazon_vendor_audit_log_count", "amazon.vendor.audit.log")):
+            groups = self.env[model]._read_group(
+                [("res_model", "=", "sale.order"), ("res_id", "in", self.ids)], ["res_id"], ["__count"],
+            )
+            counts = dict(groups)
+            for order in self:
+                order[field_name] = counts.get(order.id, 0)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_confirm(self):
+        result = super().action_confirm()
+        auto = self.filtered(lambda o: o.amazon_vendor_account_id.ack_on_confirm
+                             and o.amazon_vendor_ack_state in ("none", "error") and not o.amazon_vendor_issues)
+        for order in auto:
+            order._amazon_vendor_send_acknowledgement()
+        return result
+
+    def action_amazon_vendor_view_transactions(self):
+        return self._amazon_vendor_related_action("acorn_amazon_vendor.amazon_vendor_transaction_action",
+                                                  "amazon.vendor.transaction")
+
+    def action_amazon_vendor_view_audit_logs(self):
+        return self._amazon_vendor_related_action("acorn_amazon_vendor.amazon_vendor_audit_log_action",
+                                                  "amazon.vendor.audit.log")
+
+    def _amazon_vendor_related_action(self, xmlid, model):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("res_model", "=", "sale.order"), ("res_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def action_amazon_vendor_retry_import(self):
+        """Process the stored Amazon PO again, e.g. after a product mapping was fixed."""
+        for order in self.filtered("amazon_vendor_raw_po"):
+            order.amazon_vendor_account_id._amazon_vendor_process_purchase_orders(
+                [order.amazon_vendor_raw_po], force=True,
+            )
+        return True
+
+    def action_amazon_vendor_refresh_status(self):
+        """Pull Amazon's acknowledgement and receiving status of these orders now."""
+        for account in self.amazon_vendor_account_id:
+            account._amazon_vendor_sync_po_status(self.filtered(lambda o: o.amazon_vendor_account_id == account))
+        return True
+
+    # ------------------------------------------------------------------ submissions
+
+    def _amazon_vendor_transaction_done(self, transaction):
+        if transaction.operation != "submitAcknowledgement":
+            return
+        now = fields.Datetime.now()
+        self.write({
+            "amazon_vendor_ack_state": "accepted",
+            "amazon_vendor_acknowledged_at": self.amazon_vendor_acknowledged_at or now,
+            "amazon_vendor_changed_since_ack": False,
+            "amazon_vendor_po_state": "Acknowledged" if self.amazon_vendor_po_state == "New" else self.amazon_vendor_po_state,
+        })
+        self.activity_feedback(["acorn_amazon_vendor.mail_activity_type_acknowledge"],
+                               feedback=_("Amazon accepted the acknowledgement."))
+
+    def _amazon_vendor_transaction_failed(self, transaction):
+        if transaction.operation == "submitAcknowledgement":
+            self.amazon_vendor_ack_state = "error"
+
+    # ------------------------------------------------------------------ import follow-up
+
+    def _amazon_vendor_after_create(self):
+        """A new Amazon PO: default acknowledgement, the 24-hour reminder, and what needs fixing."""
+        self._amazon_vendor_set_acknowledgement_defaults()
+        for order in self.filtered(lambda o: o.amazon_vendor_po_state == "New" and o.amazon_vendor_ack_deadline):
+            order.activity_schedule(
+                "acorn_amazon_vendor.mail_activity_type_acknowledge",
+                date_deadline=fields.Date.to_date(order.amazon_vendor_ack_deadline - timedelta(hours=4)),
+                summary=_("Acknowledge Amazon PO %(number)s before %(deadline)s UTC", number=order.amazon_vendor_po_number,
+                          deadline=fields.Datetime.to_string(order.amazon_vendor_ack_deadline)),
+                user_id=order.amazon_vendor_account_id.user_id.id or self.env.uid,
+            )
+        self._amazon_vendor_notify_issues()
+
+    def _amazon_vendor_notify_issues(self):
+        """One activity per order that needs attention (not one per import run)."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for order in self.filtered("amazon_vendor_issues"):
+            summary = _("Amazon PO %(number)s needs attention", number=order.amazon_vendor_po_number)
+            if any(a.activity_type_id == todo and a.summary == summary for a in order.activity_ids):
+                continue
+            order.activity_schedule(
+                "mail.mail_activity_data_todo", summary=summary, note=order.amazon_vendor_issues,
+                user_id=order.amazon_vendor_account_id.user_id.id or self.env.uid,
+            )
+
+    @api.model
+    def _amazon_vendor_apply_statuses(self, account, statuses):
+        """Store getPurchaseOrdersStatus results (``OrderStatus`` dicts) on the order lines."""
+        numbers = [status.get("purchaseOrderNumber") for status in statuses]
+        orders = self.search([("amazon_vendor_account_id", "=", account.id), ("amazon_vendor_po_number", "in", numbers)])
+        by_number = {order.amazon_vendor_po_number: order for order in orders}
+        now = fields.Datetime.now()
+        for status in statuses:
+            order = by_number.get(status.get("purchaseOrderNumber"))
+            if not order:
+                continue
+            lines = {line.amazon_vendor_item_sequence: line for line in order.order_line}
+            for item in status.get("itemStatus") or []:
+                line = lines.get(str(item.get("itemSequenceNumber")))
+                if line:
+                    line.write(line._amazon_vendor_prepare_status_vals(item))
+            order.amazon_vendor_status_synced_at = now
+            if (status.get("purchaseOrderStatus") or "").upper() == "CLOSED" and order.amazon_vendor_po_state != "Closed":
+                order.amazon_vendor_po_state = "Closed"

@@ -1,0 +1,60 @@
+from odoo import fields, models
+
+from ..spapi.timeutil import parse_datetime
+
+AMAZON_UOM = [("Cases", "Cases"), ("Eaches", "Eaches")]
+REJECTION_REASONS = [
+    ("TemporarilyUnavailable", "Temporarily unavailable"),
+    ("InvalidProductIdentifier", "Invalid product identifier"),
+    ("ObsoleteProduct", "Obsolete product"),
+]
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    # What Amazon ordered, kept exactly as received: the acknowledgement must echo it.
+    amazon_vendor_item_sequence = fields.Char(string="Amazon Item #", copy=False)
+    amazon_vendor_product_ref = fields.Char(string="Vendor Product ID", copy=False)
+    amazon_vendor_asin = fields.Char(string="ASIN", copy=False)
+    amazon_vendor_ordered_amount = fields.Integer(string="Amazon Ordered Qty", copy=False)
+    amazon_vendor_ordered_uom = fields.Selection(AMAZON_UOM, string="Amazon Unit", copy=False)
+    amazon_vendor_unit_size = fields.Integer(string="Case Size", copy=False, default=1)
+    amazon_vendor_net_cost = fields.Char(string="Amazon Net Cost", copy=False,
+                                         help="Net cost per each or weight unit, as Amazon sent it.")
+    amazon_vendor_cost_currency = fields.Char(copy=False)
+    amazon_vendor_cost_uom = fields.Char(string="Priced Per", copy=False,
+                                         help="POUNDS, OUNCES, GRAMS or KILOGRAMS for items sold by weight.")
+    amazon_vendor_list_price = fields.Char(copy=False)
+    amazon_vendor_backorder_allowed = fields.Boolean(string="Backorder Allowed", copy=False)
+    amazon_vendor_issue = fields.Char(string="Import Issue", copy=False)
+
+    # The acknowledgement to send, in Amazon's ordered unit (cases or eaches).
+    amazon_vendor_ack_accepted = fields.Integer(string="Accept", copy=False)
+    amazon_vendor_ack_backordered = fields.Integer(string="Backorder", copy=False)
+    amazon_vendor_ack_rejected = fields.Integer(string="Reject", copy=False)
+    amazon_vendor_ack_rejection_reason = fields.Selection(REJECTION_REASONS, string="Rejection Reason", copy=False)
+    amazon_vendor_ack_ship_date = fields.Datetime(string="Scheduled Ship", copy=False)
+    amazon_vendor_ack_delivery_date = fields.Datetime(string="Scheduled Delivery", copy=False)
+
+    # Amazon's own view (getPurchaseOrdersStatus): the receipt leg of the four-way match.
+    amazon_vendor_confirmation_status = fields.Char(string="Amazon Confirmation", copy=False, readonly=True)
+    amazon_vendor_accepted_qty = fields.Integer(string="Accepted by Amazon", copy=False, readonly=True)
+    amazon_vendor_rejected_qty = fields.Integer(string="Rejected by Amazon", copy=False, readonly=True)
+    amazon_vendor_receive_status = fields.Char(string="Amazon Receiving", copy=False, readonly=True)
+    amazon_vendor_received_qty = fields.Integer(string="Received by Amazon", copy=False, readonly=True)
+    amazon_vendor_last_receive_date = fields.Datetime(string="Last Received", copy=False, readonly=True)
+
+    def _amazon_vendor_prepare_status_vals(self, item):
+        """Values from one ``OrderItemStatus`` of getPurchaseOrdersStatus."""
+        ack = item.get("acknowledgementStatus") or {}
+        receiving = item.get("receivingStatus") or {}
+        last_receive = receiving.get("lastReceiveDate")
+        return {
+            "amazon_vendor_confirmation_status": ack.get("confirmationStatus"),
+            "amazon_vendor_accepted_qty": (ack.get("acceptedQuantity") or {}).get("amount") or 0,
+            "amazon_vendor_rejected_qty": (ack.get("rejectedQuantity") or {}).get("amount") or 0,
+            "amazon_vendor_receive_status": receiving.get("receiveStatus"),
+            "amazon_vendor_received_qty": (receiving.get("receivedQuantity") or {}).get("amount") or 0,
+            "amazon_vendor_last_receive_date": parse_datetime(last_receive).replace(tzinfo=None) if last_receive else False,
+        }

@@ -1,0 +1,231 @@
+from unittest.mock import patch
+
+from psycopg2 import IntegrityError
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import AmazonVendorCommon, make_po
+
+COFFEE, TEA, GRINDER, NUTS, KETTLE = "0860123450010", "0860123450027", "ACN-GRN-BUR", "0860123450072", "0860123450058"
+
+
+class AmazonVendorPoCommon(AmazonVendorCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Product = cls.env["product.product"]
+        cls.coffee = Product.create({"name": "Coffee 1 kg", "barcode": COFFEE, "is_storable": True})
+        cls.tea = Product.create({"name": "Green Tea", "barcode": TEA, "is_storable": True})
+        cls.grinder = Product.create({"name": "Burr Grinder", "default_code": GRINDER, "is_storable": True})
+        cls.nuts = Product.create({
+            "name": "Hazelnuts (lb)", "barcode": NUTS, "is_storable": True,
+            "uom_id": cls.env.ref("uom.product_uom_lb").id, "uom_po_id": cls.env.ref("uom.product_uom_lb").id,
+        })
+        cls.west = cls.env["stock.warehouse"].create({"name": "West", "code": "WEST"})
+        cls.account.vendor_code_ids = [(0, 0, {"name": "ACME2", "warehouse_id": cls.west.id,
+                                               "partner_id": cls.amazon_partner.id})]
+
+    def load_pos(self, *orders):
+        return self.sim_post("/_simulator/purchase-orders", list(orders))
+
+    def import_pos(self):
+        self.account.action_import_purchase_orders()
+        return self.env["sale.order"].search([("amazon_vendor_account_id", "=", self.account.id)])
+
+    def order(self, number):
+        return self.env["sale.order"].search([("amazon_vendor_account_id", "=", self.account.id),
+                                              ("amazon_vendor_po_number", "=", number)])
+
+
+@tagged("post_install", "-at_install")
+class TestPurchaseOrderImport(AmazonVendorPoCommon):
+    def test_import_creates_sale_orders_and_reimport_changes_nothing(self):
+        self.load_pos(
+            make_po("2IMP0001", [{"ref": COFFEE, "amount": 5, "unit": "Cases", "size": 6, "cost": "11.40"},
+                                 {"ref": GRINDER, "amount": 2, "cost": "38.50"}], bill_to="AMZN-US-BILL"),
+            make_po("2IMP0002", [{"ref": TEA, "amount": 3}], vendor="ACME2", fc="PHX6"),
+        )
+
+        orders = self.import_pos()
+
+        self.assertEqual(sorted(orders.mapped("amazon_vendor_po_number")), ["2IMP0001", "2IMP0002"])
+        first = self.order("2IMP0001")
+        self.assertRecordValues(first, [{
+            "client_order_ref": "2IMP0001", "amazon_vendor_code": "ACME1", "amazon_vendor_fc_code": "ABE8",
+            "amazon_vendor_status": "to_acknowledge", "warehouse_id": self.warehouse.id, "state": "draft",
+            "amazon_vendor_issues": False,
+        }])
+        self.assertEqual(first.partner_id.amazon_vendor_party_id, "AMZN-US-BILL", "billToParty is the customer")
+        self.assertEqual(first.partner_shipping_id.amazon_vendor_party_id, "ABE8")
+        self.assertEqual(first.currency_id.name, "USD")
+        self.assertTrue(first.amazon_vendor_ship_window_start)
+        coffee_line = first.order_line.filtered(lambda line: line.product_id == self.coffee)
+        self.assertRecordValues(coffee_line, [{"product_uom_qty": 30.0, "price_unit": 11.40,
+                                               "amazon_vendor_ordered_amount": 5, "amazon_vendor_unit_size": 6,
+                                               "amazon_vendor_item_sequence": "1"}])
+        second = self.order("2IMP0002")
+        self.assertEqual(second.warehouse_id, self.west, "ACME2 ships from its own warehouse")
+        self.assertEqual(second.partner_id, self.amazon_partner, "without billToParty the vendor code's entity")
+        fc_partners = self.env["res.partner"].search_count([("amazon_vendor_party_id", "=", "ABE8")])
+
+        again = self.import_pos()
+
+        self.assertEqual(again, orders)
+        self.assertEqual(len(first.order_line), 2)
+        self.assertEqual(self.env["res.partner"].search_count([("amazon_vendor_party_id", "=", "ABE8")]), fc_partners)
+        self.assertTrue(self.account.po_created_cursor)
+
+    def test_database_refuses_a_second_order_for_the_same_po(self):
+        self.load_pos(make_po("2IMP0003", [{"ref": TEA}]))
+        order = self.import_pos()
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            order.copy({"amazon_vendor_account_id": self.account.id, "amazon_vendor_po_number": "2IMP0003"})
+
+    def test_changed_po_and_cancelled_line_are_applied(self):
+        po = make_po("2CHG0001", [{"ref": COFFEE, "amount": 4, "unit": "Cases", "size": 6},
+                                  {"ref": TEA, "amount": 10}])
+        self.load_pos(po)
+        order = self.import_pos()
+        po["orderDetails"]["items"][0]["orderedQuantity"]["amount"] = 2
+        po["orderDetails"]["items"][1]["orderedQuantity"]["amount"] = 0
+        po["orderDetails"]["items"][0]["netCost"]["amount"] = "9.50"
+        self.load_pos(po)
+
+        self.import_pos()
+
+        coffee, tea = order.order_line.sorted("amazon_vendor_item_sequence")
+        self.assertRecordValues(coffee, [{"product_uom_qty": 12.0, "price_unit": 9.50}])
+        self.assertEqual(tea.product_uom_qty, 0.0)
+        self.assertTrue(order.amazon_vendor_po_changed_date)
+        message = " ".join(order.message_ids.mapped("body"))
+        self.assertIn("Amazon changed purchase order 2CHG0001", message)
+        self.assertIn("Item 2 cancelled by Amazon", message)
+
+    def test_change_contradicting_a_delivery_is_flagged_not_applied(self):
+        po = make_po("2CHG0002", [{"ref": GRINDER, "amount": 5}])
+        self.load_pos(po)
+        order = self.import_pos()
+        order.action_confirm()
+        order.order_line.qty_delivered = 4
+        po["orderDetails"]["items"][0]["orderedQuantity"]["amount"] = 2
+        self.load_pos(po)
+
+        self.import_pos()
+
+        self.assertEqual(order.order_line.product_uom_qty, 5.0, "never below what was delivered")
+        activity = order.activity_ids.filtered(lambda a: "changed PO" in (a.summary or ""))
+        self.assertTrue(activity)
+        self.assertIn("4", activity.note)
+
+    def test_closed_po_closes_its_order(self):
+        po = make_po("2CLS0001", [{"ref": TEA}])
+        self.load_pos(po)
+        order = self.import_pos()
+        po["purchaseOrderState"] = "Closed"
+        self.load_pos(po)
+
+        self.import_pos()
+
+        self.assertRecordValues(order, [{"state": "cancel", "amazon_vendor_status": "closed"}])
+
+    def test_weight_priced_items(self):
+        self.grinder.weight = 2.0  # kg
+        self.load_pos(make_po("2WGT0001", [
+            {"ref": NUTS, "amount": 40, "cost": "6.75", "cost_unit": "POUNDS"},
+            {"ref": GRINDER, "amount": 3, "cost": "2.00", "cost_unit": "KILOGRAMS"},
+        ]))
+
+        order = self.import_pos()
+
+        nuts, grinder = order.order_line.sorted("amazon_vendor_item_sequence")
+        self.assertRecordValues(nuts, [{"product_uom_qty": 40.0, "price_unit": 6.75,
+                                        "product_uom": self.env.ref("uom.product_uom_lb").id}])
+        self.assertRecordValues(grinder, [{"product_uom_qty": 3.0, "price_unit": 4.0}])
+
+    def test_unknown_sku_needs_attention_until_mapped(self):
+        self.load_pos(make_po("2UNK0001", [{"ref": "999-UNKNOWN", "asin": "B0UNKNOWN1", "amount": 2},
+                                           {"ref": TEA, "amount": 1}]))
+
+        order = self.import_pos()
+
+        self.assertEqual(order.amazon_vendor_status, "needs_attention")
+        self.assertIn("999-UNKNOWN", order.amazon_vendor_issues)
+        note = order.order_line.filtered("display_type")
+        self.assertEqual(note.amazon_vendor_ack_rejection_reason, "InvalidProductIdentifier")
+        activity = order.activity_ids.filtered(lambda a: "needs attention" in (a.summary or ""))
+        self.assertEqual(activity.user_id, self.account.user_id)
+
+        self.env["amazon.vendor.product"].create({
+            "account_id": self.account.id, "product_id": self.grinder.id, "asin": "B0UNKNOWN1",
+        })
+        order.action_amazon_vendor_retry_import()
+
+        self.assertFalse(order.amazon_vendor_issues)
+        self.assertEqual(order.amazon_vendor_status, "to_acknowledge")
+        self.assertEqual(order.order_line.product_id, self.grinder | self.tea)
+        self.assertFalse(order.order_line.filtered("display_type"))
+
+    def test_unknown_vendor_code_needs_attention(self):
+        self.load_pos(make_po("2UNK0002", [{"ref": TEA}], vendor="NOPE9"))
+        order = self.import_pos()
+        self.assertIn("Vendor code NOPE9 is not configured", order.amazon_vendor_issues)
+
+    def test_a_po_that_raises_is_isolated_and_fetched_again(self):
+        self.load_pos(*[make_po(f"2BAT000{n}", [{"ref": TEA}]) for n in range(1, 4)])
+        SaleOrder = type(self.env["sale.order"])
+        original = SaleOrder._amazon_vendor_prepare_order_vals
+
+        def broken(model, batch, po):
+            if po.number == "2BAT0002":
+                raise RuntimeError("disk on fire")
+            return original(model, batch, po)
+
+        with patch.object(SaleOrder, "_amazon_vendor_prepare_order_vals", broken):
+            orders = self.import_pos()
+        self.assertEqual(sorted(orders.mapped("amazon_vendor_po_number")), ["2BAT0001", "2BAT0003"])
+        self.assertEqual(self.account.po_retry_numbers, "2BAT0002")
+        self.assertIn("disk on fire", " ".join(self.account.message_ids.mapped("body")))
+
+        orders = self.import_pos()
+
+        self.assertEqual(len(orders), 3)
+        self.assertFalse(self.account.po_retry_numbers)
+
+    def test_pagination_with_throttling(self):
+        self.load_pos(*[make_po(f"2PAG{n:04d}", [{"ref": TEA}]) for n in range(25)])
+        self.sim_post("/_simulator/config", {"faults": [{"operation": "getPurchaseOrders", "status": 429, "count": 2}]})
+        page_size = patch.object(type(self.account), "_amazon_vendor_po_page_size", lambda account: 10)
+
+        with page_size:
+            orders = self.import_pos()
+
+        self.assertEqual(len(orders), 25)
+        pages = self.audit_logs(operation="getPurchaseOrders").filtered(lambda log: log.status_code == 200)
+        self.assertGreaterEqual(len(pages), 4, "three pages of new POs and the changed-PO query")
+
+    def test_import_failure_keeps_cursors(self):
+        self.sim_post("/_simulator/config", {"faults": [{"operation": "getPurchaseOrders", "status": 503, "count": 50}]})
+
+        self.account.action_import_purchase_orders()
+
+        self.assertFalse(self.account.po_created_cursor, "nothing was fetched: the next run starts over")
+        self.assertIn("could not be reached", " ".join(self.account.message_ids.mapped("body")))
+
+    def test_two_companies_are_kept_apart(self):
+        other_company = self.env["res.company"].create({"name": "ACME Europe", "currency_id": self.env.ref("base.USD").id})
+        other = self.env["amazon.vendor.account"].create({
+            "name": "ACME other", "company_id": other_company.id, "environment": "simulator",
+            "endpoint_url": self.sim_url, "lwa_client_id": "acorn-sim-client",
+            "lwa_client_secret": "acorn-sim-secret", "lwa_refresh_token": "acorn-sim-refresh",
+            "vendor_code_ids": [(0, 0, {"name": "ACME1"})],
+        })
+        self.load_pos(make_po("2CMP0001", [{"ref": TEA}]))
+
+        mine = self.import_pos()
+        other.action_import_purchase_orders()
+
+        theirs = self.env["sale.order"].search([("amazon_vendor_account_id", "=", other.id)])
+        self.assertEqual(mine.company_id, self.company)
+        self.assertEqual(theirs.company_id, other_company)
+        self.assertNotEqual(mine.partner_shipping_id, theirs.partner_shipping_id)

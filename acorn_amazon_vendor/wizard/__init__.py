@@ -1,0 +1,1 @@
+from . import amazon_vendor_po_import_wizard
