@@ -6,3 +6,4 @@ from . import test_tour
 from . import test_transaction
 from . import test_purchase_order_import
 from . import test_acknowledgement
+from . import test_demo_import

@@ -1,0 +1,29 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("acorn_amazon_vendor_acknowledge_po", {
+    steps: () => [
+        {
+            content: "The new PO waits in the To Acknowledge column",
+            trigger: ".o_kanban_group:has(.o_column_title:contains('To Acknowledge')) .o_kanban_record:contains('2TOUR001')",
+            run: "click",
+        },
+        {
+            content: "The Amazon tab shows the purchase order",
+            trigger: "a[name='amazon_vendor']",
+            run: "click",
+        },
+        {
+            content: "Amazon's PO number is on the order",
+            trigger: "div[name='amazon_vendor_po_number']:contains('2TOUR001')",
+        },
+        {
+            content: "Send the acknowledgement",
+            trigger: "button[name='action_amazon_vendor_acknowledge']:visible",
+            run: "click",
+        },
+        {
+            content: "Amazon (the simulator) took it",
+            trigger: ".o_notification:contains('Acknowledgement sent to Amazon')",
+        },
+    ],
+});
