@@ -25,7 +25,7 @@ except psycopg2.OperationalError:
     sys.exit(1)"; then
     ${ODOO} -d "${ACORN_DB}" -i acorn_amazon_vendor --stop-after-init
     wait_for 127.0.0.1 8073
-    echo "env['amazon.vendor.account'].search([]).action_test_connection(); env.cr.commit()" \
+    echo "accounts = env['amazon.vendor.account'].search([]); [a.action_test_connection() for a in accounts]; accounts.action_import_purchase_orders(); env.cr.commit()" \
         | ${ODOO} shell -d "${ACORN_DB}" --no-http
 fi
 exec ${ODOO} -d "${ACORN_DB}" --db-filter="^${ACORN_DB}$"

@@ -1,5 +1,6 @@
 """Login with Amazon (LWA) token exchange, the website consent page, access-token checks and
 Restricted Data Tokens."""
+
 import secrets
 from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
@@ -24,12 +25,10 @@ def _issue_access_token(sim, prefix="Atza|"):
 
 def token(sim, raw_body):
     """POST /auth/o2/token (form-encoded); :return: ``(status, body)`` like LWA."""
-    form = {k: v[-1] for k, v in parse_qs(raw_body.decode("utf-8", "replace"),
-                                            keep_blank_values=True).items()}
+    form = {k: v[-1] for k, v in parse_qs(raw_body.decode("utf-8", "replace"), keep_blank_values=True).items()}
     grant = form.get("grant_type")
     if not grant:
-        return _lwa_error(400, "invalid_request", "The request is missing a required parameter "
-                                                  ": grant_type")
+        return _lwa_error(400, "invalid_request", "The request is missing a required parameter : grant_type")
     if grant not in ("refresh_token", "authorization_code"):
         return _lwa_error(400, "unsupported_grant_type", f"Unsupported grant_type : {grant}")
     if form.get("client_id") != sim.client_id or form.get("client_secret") != sim.client_secret:
@@ -37,16 +36,18 @@ def token(sim, raw_body):
     with sim.lock:
         if grant == "refresh_token":
             if not form.get("refresh_token") or form["refresh_token"] != sim.refresh_token:
-                return _lwa_error(400, "invalid_grant",
-                                  "The request has an invalid grant parameter : refresh_token")
+                return _lwa_error(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token")
         else:
             expected_uri = sim.auth_codes.pop(form.get("code") or "", None)
             if expected_uri is None or (form.get("redirect_uri") or expected_uri) != expected_uri:
-                return _lwa_error(400, "invalid_grant",
-                                  "The request has an invalid grant parameter : code")
+                return _lwa_error(400, "invalid_grant", "The request has an invalid grant parameter : code")
         access_token, lifetime = _issue_access_token(sim)
-    return 200, {"access_token": access_token, "refresh_token": sim.refresh_token,
-                 "token_type": "bearer", "expires_in": lifetime}
+    return 200, {
+        "access_token": access_token,
+        "refresh_token": sim.refresh_token,
+        "token_type": "bearer",
+        "expires_in": lifetime,
+    }
 
 
 def consent(sim, query):
@@ -56,15 +57,23 @@ def consent(sim, query):
     if not redirect_uri:
         missing.append("redirect_uri")
     if missing:
-        return 400, {"errors": [validation.error(
-            f"Missing parameter(s): {', '.join(missing)}.",
-            "redirect_uri may also come from the simulator config.")]}, None
+        return (
+            400,
+            {
+                "errors": [
+                    validation.error(
+                        f"Missing parameter(s): {', '.join(missing)}.",
+                        "redirect_uri may also come from the simulator config.",
+                    )
+                ]
+            },
+            None,
+        )
     code = "ANsim" + secrets.token_urlsafe(18)
     with sim.lock:
         sim.auth_codes[code] = redirect_uri
     parts = urlsplit(redirect_uri)
-    extra = urlencode({"state": query["state"], "selling_partner_id": SELLING_PARTNER_ID,
-                       "spapi_oauth_code": code})
+    extra = urlencode({"state": query["state"], "selling_partner_id": SELLING_PARTNER_ID, "spapi_oauth_code": code})
     location = urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
     return 302, {"status": "redirect", "location": location}, location
 
@@ -79,14 +88,15 @@ def check_access(sim, headers, operation):
     with sim.lock:
         expiry = sim.access_tokens.get(token_value) if token_value else None
         if expiry is None:
-            raise ApiError(403, "Unauthorized", UNAUTHORIZED,
-                           "The access token you provided is revoked, malformed or invalid.")
+            raise ApiError(
+                403, "Unauthorized", UNAUTHORIZED, "The access token you provided is revoked, malformed or invalid."
+            )
         if expiry <= sim.now():
-            raise ApiError(403, "Unauthorized", UNAUTHORIZED,
-                           "The access token you provided has expired.")
+            raise ApiError(403, "Unauthorized", UNAUTHORIZED, "The access token you provided has expired.")
         if operation in (sim.config.get("denied_operations") or []):
-            raise ApiError(403, "Unauthorized", UNAUTHORIZED,
-                           "The application does not have the required role for this operation.")
+            raise ApiError(
+                403, "Unauthorized", UNAUTHORIZED, "The application does not have the required role for this operation."
+            )
 
 
 def create_restricted_data_token(sim, req):
@@ -98,8 +108,9 @@ def create_restricted_data_token(sim, req):
     else:
         for i, resource in enumerate(resources):
             where = f"restrictedResources[{i}]"
-            errors += validation.check_required(resource, ["method", "path"], where) or \
-                validation.check_enum(resource, "method", ("GET", "PUT", "POST", "DELETE"), where)
+            errors += validation.check_required(resource, ["method", "path"], where) or validation.check_enum(
+                resource, "method", ("GET", "PUT", "POST", "DELETE"), where
+            )
     if errors:
         raise ApiError(400, "InvalidInput", errors[0]["message"], errors[0]["details"])
     with sim.lock:

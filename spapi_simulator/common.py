@@ -1,4 +1,5 @@
 """Small helpers shared by every part of the simulator: errors, timestamps, pagination."""
+
 import base64
 import hashlib
 import json
@@ -124,7 +125,7 @@ def paginate(items, query, limit, token_name="nextToken", ignore=("limit",)):
                 f"Invalid {token_name}: the filters differ from the request that issued it.",
                 "Re-send exactly the same query parameters with the token.",
             )
-    page = items[offset:offset + limit]
+    page = items[offset : offset + limit]
     if offset + limit >= len(items):
         return page, None
     raw = json.dumps({"o": offset + limit, "f": fingerprint}).encode()

@@ -1,4 +1,5 @@
 """The control API under ``/_simulator/``: no token, never rate limited."""
+
 import re
 
 from . import invoices, orders
@@ -73,5 +74,4 @@ def handle(sim, req, handler):
         match = re.fullmatch(pattern, req.path)
         if match and method == req.method:
             return function(sim, req, match.groupdict())
-    raise ApiError(404, "NotFound", "Resource not found.",
-                   f"No control endpoint for {req.method} {req.path}.")
+    raise ApiError(404, "NotFound", "Resource not found.", f"No control endpoint for {req.method} {req.path}.")

@@ -1,5 +1,6 @@
 """Vendor invoices: submitInvoices (vendorInvoices.json) and Amazon's view of them through the
 Invoices API 2026-06-25 (getInvoiceHeaders, getInvoice)."""
+
 import copy
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -35,13 +36,19 @@ def submit_invoices(sim, req):
         for i, invoice in enumerate(invoices):
             where, key = f"invoices[{i}]", identifier(invoice)
             if key in sim.invoices or key in seen:
-                errors.append(validation.error(
-                    f"{where}: invoice {invoice['id']} was already submitted for remitToParty "
-                    f"{invoice['remitToParty']['partyId']}.", "Invoice numbers must be unique."))
+                errors.append(
+                    validation.error(
+                        f"{where}: invoice {invoice['id']} was already submitted for remitToParty "
+                        f"{invoice['remitToParty']['partyId']}.",
+                        "Invoice numbers must be unique.",
+                    )
+                )
             seen.add(key)
-            errors += [validation.error(f"{where}: purchase order {n} does not exist.",
-                                        "Unknown purchaseOrderNumber.")
-                       for n in _po_numbers(invoice) if n not in sim.orders]
+            errors += [
+                validation.error(f"{where}: purchase order {n} does not exist.", "Unknown purchaseOrderNumber.")
+                for n in _po_numbers(invoice)
+                if n not in sim.orders
+            ]
 
     def apply():
         for invoice in invoices:
@@ -55,9 +62,12 @@ def store(sim, invoice, status=None, issue_date=None):
     """Keep an invoice as Amazon's accounts-payable sees it."""
     now = fmt_iso(sim.now())
     sim.invoices[identifier(invoice)] = {
-        "invoice": copy.deepcopy(invoice), "status": status,
+        "invoice": copy.deepcopy(invoice),
+        "status": status,
         "issueDate": fmt_iso(parse_iso(issue_date or invoice["date"], "issueDate")),
-        "creationDate": now, "lastUpdatedDate": now}
+        "creationDate": now,
+        "lastUpdatedDate": now,
+    }
 
 
 def add_invoices(sim, entries):
@@ -68,8 +78,7 @@ def add_invoices(sim, entries):
         invoice = entry.get("invoice") if isinstance(entry, dict) else None
         errors = validation.structure_invoice(invoice, f"[{i}].invoice")
         if not errors and entry.get("invoiceStatus") not in (None, *STATUSES):
-            errors.append(validation.error(f"[{i}].invoiceStatus must be one of "
-                                           f"{', '.join(STATUSES)}."))
+            errors.append(validation.error(f"[{i}].invoiceStatus must be one of {', '.join(STATUSES)}."))
         if errors:
             raise ApiError(400, "InvalidInput", errors[0]["message"], errors[0]["details"])
     for entry in entries:
@@ -93,8 +102,7 @@ def _received_units(sim, number, item):
     for key in ("vendorProductIdentifier", "amazonProductIdentifier", "itemSequenceNumber"):
         if item.get(key) is None:
             continue
-        po_item = next((i for i in record["order"]["orderDetails"]["items"]
-                        if str(i.get(key)) == str(item[key])), None)
+        po_item = next((i for i in record["order"]["orderDetails"]["items"] if str(i.get(key)) == str(item[key])), None)
         if po_item:
             receipts = record["receipts"].get(po_item["itemSequenceNumber"], [])
             return sum(r["units"] for r in receipts)
@@ -105,22 +113,30 @@ def _line(sim, item, currency):
     quantity = to_units(item["invoicedQuantity"])
     unit_cost = _money(item["netCost"].get("amount", 0), currency)
     matched = min(quantity, _received_units(sim, item.get("purchaseOrderNumber"), item))
-    identifiers = [{"itemIdentifierName": name, "itemIdentifierValue": item[key]}
-                   for key, name in (("amazonProductIdentifier", "ASIN"),
-                                     ("vendorProductIdentifier", "EAN")) if item.get(key)]
-    line = {"lineItemId": str(item["itemSequenceNumber"]), "unitCost": unit_cost,
-            "quantity": quantity,
-            "totalAmount": _money(round(unit_cost["currencyAmount"] * quantity, 2), currency),
-            "lineItemContext": {
-                "lineItemType": "GOODS", "itemIdentifiers": identifiers,
-                "matchingContext": {
-                    "matchedQuantity": matched,
-                    "matchedAmount": _money(round(matched * unit_cost["currencyAmount"], 2),
-                                            currency),
-                    "quantityVariance": quantity - matched}}}
+    identifiers = [
+        {"itemIdentifierName": name, "itemIdentifierValue": item[key]}
+        for key, name in (("amazonProductIdentifier", "ASIN"), ("vendorProductIdentifier", "EAN"))
+        if item.get(key)
+    ]
+    line = {
+        "lineItemId": str(item["itemSequenceNumber"]),
+        "unitCost": unit_cost,
+        "quantity": quantity,
+        "totalAmount": _money(round(unit_cost["currencyAmount"] * quantity, 2), currency),
+        "lineItemContext": {
+            "lineItemType": "GOODS",
+            "itemIdentifiers": identifiers,
+            "matchingContext": {
+                "matchedQuantity": matched,
+                "matchedAmount": _money(round(matched * unit_cost["currencyAmount"], 2), currency),
+                "quantityVariance": quantity - matched,
+            },
+        },
+    }
     if item.get("purchaseOrderNumber"):
-        line["relatedItemIdentifiers"] = [{"relatedIdentifierName": "PURCHASE_ORDER_IDS",
-                                           "relatedIdentifierValue": [item["purchaseOrderNumber"]]}]
+        line["relatedItemIdentifiers"] = [
+            {"relatedIdentifierName": "PURCHASE_ORDER_IDS", "relatedIdentifierValue": [item["purchaseOrderNumber"]]}
+        ]
     return line
 
 
@@ -143,14 +159,18 @@ def _status(stored, lines):
 
 def _settlement(status, total, lines):
     if status == "PARTIALLY_PAID":
-        paid = sum(line["lineItemContext"]["matchingContext"]["matchedAmount"]["currencyAmount"]
-                   for line in lines)
+        paid = sum(line["lineItemContext"]["matchingContext"]["matchedAmount"]["currencyAmount"] for line in lines)
     elif status == "PAID":
         paid = total["currencyAmount"]
     else:
         return None
-    return [{"breakdownType": "AmountPaid", "breakdowns": [],
-             "breakdownAmount": _money(round(paid, 2), total["currencyCode"])}]
+    return [
+        {
+            "breakdownType": "AmountPaid",
+            "breakdowns": [],
+            "breakdownAmount": _money(round(paid, 2), total["currencyCode"]),
+        }
+    ]
 
 
 def header(sim, stored, lines=None):
@@ -160,24 +180,28 @@ def header(sim, stored, lines=None):
     total = _money(invoice["invoiceTotal"].get("amount"), invoice["invoiceTotal"]["currencyCode"])
     status = _status(stored, lines)
     payee = invoice["remitToParty"]["partyId"]
-    head = {"invoiceNumber": invoice["id"], "invoiceIdentifier": identifier(invoice),
-            "invoiceStatus": status,
-            "invoiceType": "AP_INVENTORY" if invoice["invoiceType"] == "Invoice" else "OTHER",
-            "payee": {"partnerId": payee, "partnerType": "VENDOR", "partnerEntities": [payee]},
-            "payer": {"partnerId": "AMAZON", "partnerType": "AMAZON", "partnerName": "Amazon",
-                      "partnerEntities": []},
-            "issueDate": stored["issueDate"],
-            "dueDate": fmt_iso(parse_iso(stored["issueDate"]) + timedelta(days=30)),
-            "paymentTerms": "NET30", "invoiceAmount": total,
-            "invoiceAmountBreakdowns": [{"breakdownType": "Total", "breakdownAmount": total,
-                                         "breakdowns": []}],
-            "creationDate": stored["creationDate"], "lastUpdatedDate": stored["lastUpdatedDate"]}
+    head = {
+        "invoiceNumber": invoice["id"],
+        "invoiceIdentifier": identifier(invoice),
+        "invoiceStatus": status,
+        "invoiceType": "AP_INVENTORY" if invoice["invoiceType"] == "Invoice" else "OTHER",
+        "payee": {"partnerId": payee, "partnerType": "VENDOR", "partnerEntities": [payee]},
+        "payer": {"partnerId": "AMAZON", "partnerType": "AMAZON", "partnerName": "Amazon", "partnerEntities": []},
+        "issueDate": stored["issueDate"],
+        "dueDate": fmt_iso(parse_iso(stored["issueDate"]) + timedelta(days=30)),
+        "paymentTerms": "NET30",
+        "invoiceAmount": total,
+        "invoiceAmountBreakdowns": [{"breakdownType": "Total", "breakdownAmount": total, "breakdowns": []}],
+        "creationDate": stored["creationDate"],
+        "lastUpdatedDate": stored["lastUpdatedDate"],
+    }
     settlement = _settlement(status, total, lines)
     if settlement:
         head["invoiceSettlementBreakdowns"] = settlement
     if _po_numbers(invoice):
-        head["relatedIdentifiers"] = [{"relatedIdentifierName": "PURCHASE_ORDER_IDS",
-                                       "relatedIdentifierValue": _po_numbers(invoice)}]
+        head["relatedIdentifiers"] = [
+            {"relatedIdentifierName": "PURCHASE_ORDER_IDS", "relatedIdentifierValue": _po_numbers(invoice)}
+        ]
     return head
 
 
@@ -197,13 +221,15 @@ def get_invoice_headers(sim, req):
     end = parse_iso(end, "toIssueDate") if end else now
     start = parse_iso(start, "fromIssueDate") if start else now - timedelta(days=90)
     if end < start or (end - start).total_seconds() > MAX_ISSUE_SPAN_DAYS * 86400:
-        raise invalid_input("The range between fromIssueDate and toIssueDate must not exceed "
-                            "90 days.")
+        raise invalid_input("The range between fromIssueDate and toIssueDate must not exceed 90 days.")
     modified = query.get("invoicesModifiedAfter")
     modified = parse_iso(modified, "invoicesModifiedAfter") if modified else None
-    found = [s for s in sim.invoices.values()
-             if start <= parse_iso(s["issueDate"]) <= end
-             and (modified is None or parse_iso(s["lastUpdatedDate"]) > modified)]
+    found = [
+        s
+        for s in sim.invoices.values()
+        if start <= parse_iso(s["issueDate"]) <= end
+        and (modified is None or parse_iso(s["lastUpdatedDate"]) > modified)
+    ]
     found.sort(key=lambda s: (s["issueDate"], identifier(s["invoice"])))
     page, token = paginate(found, query, HEADER_PAGE, ignore=())
     body = {"invoices": [header(sim, s) for s in page], "numOfRecords": len(page)}

@@ -1,9 +1,20 @@
 """Retail Procurement Orders (vendorOrders.json): the PO book, its status and acknowledgements."""
+
 import copy
 
 from . import validation
-from .common import (ApiError, check_enum, check_span, fmt_iso, invalid_input, not_found,
-                     paginate, parse_bool, parse_iso, parse_limit)
+from .common import (
+    ApiError,
+    check_enum,
+    check_span,
+    fmt_iso,
+    invalid_input,
+    not_found,
+    paginate,
+    parse_bool,
+    parse_iso,
+    parse_limit,
+)
 
 PO_STATES = ("New", "Acknowledged", "Closed")
 
@@ -33,10 +44,14 @@ def _check_order(sim, order, index):
     if not isinstance(order, dict) or not order.get("purchaseOrderNumber"):
         raise invalid_input(f"Order [{index}] needs a purchaseOrderNumber.")
     details = order.get("orderDetails")
-    if not isinstance(details, dict) or not details.get("purchaseOrderDate") \
-            or not isinstance(details.get("items"), list):
-        raise invalid_input(f"Order {order['purchaseOrderNumber']} needs orderDetails with "
-                            "purchaseOrderDate and items.")
+    if (
+        not isinstance(details, dict)
+        or not details.get("purchaseOrderDate")
+        or not isinstance(details.get("items"), list)
+    ):
+        raise invalid_input(
+            f"Order {order['purchaseOrderNumber']} needs orderDetails with purchaseOrderDate and items."
+        )
     parse_iso(details["purchaseOrderDate"], "purchaseOrderDate")
     if order.get("purchaseOrderState", "New") not in PO_STATES:
         raise invalid_input(f"Order {order['purchaseOrderNumber']}: bad purchaseOrderState.")
@@ -71,8 +86,14 @@ def add_orders(sim, orders):
         else:
             created = parse_iso(details["purchaseOrderDate"])
             changed = details.get("purchaseOrderChangedDate")
-            record = {"order": order, "acks": [], "item_acks": {}, "receipts": {},
-                      "history": {}, "updated": parse_iso(changed) if changed else created}
+            record = {
+                "order": order,
+                "acks": [],
+                "item_acks": {},
+                "receipts": {},
+                "history": {},
+                "updated": parse_iso(changed) if changed else created,
+            }
             _track_ordered(record, created)
             sim.orders[number] = record
             added += 1
@@ -83,8 +104,7 @@ def _track_ordered(record, when):
     for item in record["order"]["orderDetails"]["items"]:
         history = record["history"].setdefault(item["itemSequenceNumber"], [])
         if not history or history[-1]["orderedQuantity"] != item["orderedQuantity"]:
-            history.append({"updatedDate": fmt_iso(when),
-                            "orderedQuantity": copy.deepcopy(item["orderedQuantity"])})
+            history.append({"updatedDate": fmt_iso(when), "orderedQuantity": copy.deepcopy(item["orderedQuantity"])})
 
 
 def visible(sim, record):
@@ -106,17 +126,26 @@ def _item_status(record, item):
     ack = record["item_acks"].get(seq)
     received = record["receipts"].get(seq, [])
     received_units = sum(r["units"] for r in received)
-    status = {"itemSequenceNumber": seq,
-              "orderedQuantity": {"orderedQuantity": copy.deepcopy(ordered),
-                                  "orderedQuantityDetails": copy.deepcopy(record["history"][seq])},
-              "acknowledgementStatus": _ack_status(ack, ordered),
-              "receivingStatus": {"receiveStatus": _receive_status(ack, ordered, received_units),
-                                  "receivedQuantity": from_units(received_units, ordered)}}
+    status = {
+        "itemSequenceNumber": seq,
+        "orderedQuantity": {
+            "orderedQuantity": copy.deepcopy(ordered),
+            "orderedQuantityDetails": copy.deepcopy(record["history"][seq]),
+        },
+        "acknowledgementStatus": _ack_status(ack, ordered),
+        "receivingStatus": {
+            "receiveStatus": _receive_status(ack, ordered, received_units),
+            "receivedQuantity": from_units(received_units, ordered),
+        },
+    }
     if received:
         status["receivingStatus"]["lastReceiveDate"] = max(r["date"] for r in received)
-    for src, dst in (("amazonProductIdentifier", "buyerProductIdentifier"),
-                     ("vendorProductIdentifier", "vendorProductIdentifier"),
-                     ("netCost", "netCost"), ("listPrice", "listPrice")):
+    for src, dst in (
+        ("amazonProductIdentifier", "buyerProductIdentifier"),
+        ("vendorProductIdentifier", "vendorProductIdentifier"),
+        ("netCost", "netCost"),
+        ("listPrice", "listPrice"),
+    ):
         if item.get(src) is not None:
             status[dst] = copy.deepcopy(item[src])
     return status
@@ -124,8 +153,11 @@ def _item_status(record, item):
 
 def _ack_status(ack, ordered):
     if not ack:
-        return {"confirmationStatus": "UNCONFIRMED", "acceptedQuantity": from_units(0, ordered),
-                "rejectedQuantity": from_units(0, ordered)}
+        return {
+            "confirmationStatus": "UNCONFIRMED",
+            "acceptedQuantity": from_units(0, ordered),
+            "rejectedQuantity": from_units(0, ordered),
+        }
     accepted, rejected = ack["accepted"], ack["rejected"]
     if accepted and not rejected:
         code = "ACCEPTED"
@@ -133,9 +165,12 @@ def _ack_status(ack, ordered):
         code = "PARTIALLY_ACCEPTED"
     else:
         code = "REJECTED"
-    return {"confirmationStatus": code, "acceptedQuantity": from_units(accepted, ordered),
-            "rejectedQuantity": from_units(rejected, ordered),
-            "acknowledgementStatusDetails": copy.deepcopy(ack["details"])}
+    return {
+        "confirmationStatus": code,
+        "acceptedQuantity": from_units(accepted, ordered),
+        "rejectedQuantity": from_units(rejected, ordered),
+        "acknowledgementStatusDetails": copy.deepcopy(ack["details"]),
+    }
 
 
 def _receive_status(ack, ordered, received_units):
@@ -149,21 +184,27 @@ def order_status(record):
     """The ``OrderStatus`` of one PO, as getPurchaseOrdersStatus returns it."""
     order = record["order"]
     details = order["orderDetails"]
-    return {"purchaseOrderNumber": order["purchaseOrderNumber"],
-            "purchaseOrderStatus": "CLOSED" if order["purchaseOrderState"] == "Closed" else "OPEN",
-            "purchaseOrderDate": details["purchaseOrderDate"],
-            "lastUpdatedDate": fmt_iso(record["updated"]),
-            "sellingParty": copy.deepcopy(details.get("sellingParty", {"partyId": ""})),
-            "shipToParty": copy.deepcopy(details.get("shipToParty", {"partyId": ""})),
-            "itemStatus": [_item_status(record, item) for item in details["items"]]}
+    return {
+        "purchaseOrderNumber": order["purchaseOrderNumber"],
+        "purchaseOrderStatus": "CLOSED" if order["purchaseOrderState"] == "Closed" else "OPEN",
+        "purchaseOrderDate": details["purchaseOrderDate"],
+        "lastUpdatedDate": fmt_iso(record["updated"]),
+        "sellingParty": copy.deepcopy(details.get("sellingParty", {"partyId": ""})),
+        "shipToParty": copy.deepcopy(details.get("shipToParty", {"partyId": ""})),
+        "itemStatus": [_item_status(record, item) for item in details["items"]],
+    }
 
 
 def control_view(sim, number):
     record = sim.orders.get(number)
     if not record:
         raise not_found(details=f"Purchase order {number} is not in the simulator.")
-    return {"purchaseOrderNumber": number, "order": copy.deepcopy(record["order"]),
-            "status": order_status(record), "acknowledgements": copy.deepcopy(record["acks"])}
+    return {
+        "purchaseOrderNumber": number,
+        "order": copy.deepcopy(record["order"]),
+        "status": order_status(record),
+        "acknowledgements": copy.deepcopy(record["acks"]),
+    }
 
 
 # ---------------------------------------------------------------- operations
@@ -183,8 +224,10 @@ def _in_window(moment, after, before):
 def _sorted_records(sim, query):
     order = check_enum(query, "sortOrder", ("ASC", "DESC")) or "ASC"
     records = [r for r in sim.orders.values() if visible(sim, r)]
-    records.sort(key=lambda r: (parse_iso(r["order"]["orderDetails"]["purchaseOrderDate"]),
-                                r["order"]["purchaseOrderNumber"]), reverse=order == "DESC")
+    records.sort(
+        key=lambda r: (parse_iso(r["order"]["orderDetails"]["purchaseOrderDate"]), r["order"]["purchaseOrderNumber"]),
+        reverse=order == "DESC",
+    )
     return records
 
 
@@ -204,19 +247,22 @@ def get_purchase_orders(sim, req):
         order, details = record["order"], record["order"]["orderDetails"]
         changed_at = details.get("purchaseOrderChangedDate")
         changed_at = parse_iso(changed_at) if changed_at else None
-        if not _in_window(parse_iso(details["purchaseOrderDate"]), *created) \
-                or ((changed[0] or changed[1]) and not _in_window(changed_at, *changed)) \
-                or (is_changed and changed_at is None) \
-                or (state and order["purchaseOrderState"] != state) \
-                or (vendor and details.get("sellingParty", {}).get("partyId") != vendor) \
-                or (item_state and not any(i["orderedQuantity"].get("amount") == 0
-                                           for i in details["items"])):
+        if (
+            not _in_window(parse_iso(details["purchaseOrderDate"]), *created)
+            or ((changed[0] or changed[1]) and not _in_window(changed_at, *changed))
+            or (is_changed and changed_at is None)
+            or (state and order["purchaseOrderState"] != state)
+            or (vendor and details.get("sellingParty", {}).get("partyId") != vendor)
+            or (item_state and not any(i["orderedQuantity"].get("amount") == 0 for i in details["items"]))
+        ):
             continue
         selected.append(order)
     page, token = paginate(selected, query, limit)
     if not include_details:
-        page = [{"purchaseOrderNumber": o["purchaseOrderNumber"],
-                 "purchaseOrderState": o["purchaseOrderState"]} for o in page]
+        page = [
+            {"purchaseOrderNumber": o["purchaseOrderNumber"], "purchaseOrderState": o["purchaseOrderState"]}
+            for o in page
+        ]
     payload = {"orders": copy.deepcopy(page)}
     if token:
         payload["pagination"] = {"nextToken": token}
@@ -236,24 +282,27 @@ def get_purchase_orders_status(sim, req):
     created = _window(query, "createdAfter", "createdBefore", now)
     updated = _window(query, "updatedAfter", "updatedBefore", now)
     po_status = check_enum(query, "purchaseOrderStatus", ("OPEN", "CLOSED"))
-    confirmation = check_enum(query, "itemConfirmationStatus",
-                              ("ACCEPTED", "PARTIALLY_ACCEPTED", "REJECTED", "UNCONFIRMED"))
-    receive = check_enum(query, "itemReceiveStatus",
-                         ("NOT_RECEIVED", "PARTIALLY_RECEIVED", "RECEIVED"))
+    confirmation = check_enum(
+        query, "itemConfirmationStatus", ("ACCEPTED", "PARTIALLY_ACCEPTED", "REJECTED", "UNCONFIRMED")
+    )
+    receive = check_enum(query, "itemReceiveStatus", ("NOT_RECEIVED", "PARTIALLY_RECEIVED", "RECEIVED"))
     selected = []
     for record in _sorted_records(sim, query):
         status = order_status(record)
         items = status["itemStatus"]
-        if not _in_window(parse_iso(status["purchaseOrderDate"]), *created) \
-                or not _in_window(record["updated"], *updated) \
-                or query.get("purchaseOrderNumber") not in (None, status["purchaseOrderNumber"]) \
-                or (po_status and status["purchaseOrderStatus"] != po_status) \
-                or query.get("orderingVendorCode") not in (None, status["sellingParty"]["partyId"]) \
-                or query.get("shipToPartyId") not in (None, status["shipToParty"]["partyId"]) \
-                or (confirmation and not any(i["acknowledgementStatus"]["confirmationStatus"]
-                                             == confirmation for i in items)) \
-                or (receive and not any(i["receivingStatus"]["receiveStatus"] == receive
-                                        for i in items)):
+        if (
+            not _in_window(parse_iso(status["purchaseOrderDate"]), *created)
+            or not _in_window(record["updated"], *updated)
+            or query.get("purchaseOrderNumber") not in (None, status["purchaseOrderNumber"])
+            or (po_status and status["purchaseOrderStatus"] != po_status)
+            or query.get("orderingVendorCode") not in (None, status["sellingParty"]["partyId"])
+            or query.get("shipToPartyId") not in (None, status["shipToParty"]["partyId"])
+            or (
+                confirmation
+                and not any(i["acknowledgementStatus"]["confirmationStatus"] == confirmation for i in items)
+            )
+            or (receive and not any(i["receivingStatus"]["receiveStatus"] == receive for i in items))
+        ):
             continue
         selected.append(status)
     page, token = paginate(selected, query, limit)
@@ -279,17 +328,19 @@ def acknowledgement_rules(sim, ack, where):
     number = ack["purchaseOrderNumber"]
     record = sim.orders.get(number)
     if not record or not visible(sim, record):
-        return [validation.error(f"{where}: purchase order {number} does not exist.",
-                                 "Unknown purchaseOrderNumber.")]
+        return [validation.error(f"{where}: purchase order {number} does not exist.", "Unknown purchaseOrderNumber.")]
     details = record["order"]["orderDetails"]
     errors = []
     if record["order"]["purchaseOrderState"] == "Closed":
         errors.append(validation.error(f"{where}: purchase order {number} is closed."))
     expected_party = details.get("sellingParty", {}).get("partyId")
     if ack["sellingParty"].get("partyId") != expected_party:
-        errors.append(validation.error(
-            f"{where}: sellingParty {ack['sellingParty'].get('partyId')} does not match "
-            f"purchase order {number}.", f"Expected sellingParty.partyId {expected_party}."))
+        errors.append(
+            validation.error(
+                f"{where}: sellingParty {ack['sellingParty'].get('partyId')} does not match purchase order {number}.",
+                f"Expected sellingParty.partyId {expected_party}.",
+            )
+        )
     totals = {}
     for i, ack_item in enumerate(ack["items"]):
         po_item = _find_item(details["items"], ack_item)
@@ -299,21 +350,29 @@ def acknowledgement_rules(sim, ack, where):
             continue
         for key in ("vendorProductIdentifier", "amazonProductIdentifier"):
             if ack_item.get(key) and po_item.get(key) and ack_item[key] != po_item[key]:
-                errors.append(validation.error(
-                    f"{label}: {key} {ack_item[key]} does not match item "
-                    f"{po_item['itemSequenceNumber']} of purchase order {number}.",
-                    f"Expected {po_item[key]}."))
-        units = sum(to_units(line["acknowledgedQuantity"], po_item["orderedQuantity"])
-                    for line in ack_item["itemAcknowledgements"])
+                errors.append(
+                    validation.error(
+                        f"{label}: {key} {ack_item[key]} does not match item "
+                        f"{po_item['itemSequenceNumber']} of purchase order {number}.",
+                        f"Expected {po_item[key]}.",
+                    )
+                )
+        units = sum(
+            to_units(line["acknowledgedQuantity"], po_item["orderedQuantity"])
+            for line in ack_item["itemAcknowledgements"]
+        )
         totals[po_item["itemSequenceNumber"]] = totals.get(po_item["itemSequenceNumber"], 0) + units
     for po_item in details["items"]:
         ordered = to_units(po_item["orderedQuantity"])
         acknowledged = totals.get(po_item["itemSequenceNumber"], 0)
         if acknowledged > ordered:
-            errors.append(validation.error(
-                f"{where}: item {po_item['itemSequenceNumber']} of purchase order {number} is "
-                f"acknowledged for {acknowledged} units but only {ordered} were ordered.",
-                "The acknowledged quantity must not exceed the ordered quantity."))
+            errors.append(
+                validation.error(
+                    f"{where}: item {po_item['itemSequenceNumber']} of purchase order {number} is "
+                    f"acknowledged for {acknowledged} units but only {ordered} were ordered.",
+                    "The acknowledged quantity must not exceed the ordered quantity.",
+                )
+            )
     return errors
 
 
@@ -332,12 +391,17 @@ def apply_acknowledgement(sim, ack):
                 rejected += units
             else:
                 accepted += units
-        entry = record["item_acks"].setdefault(po_item["itemSequenceNumber"],
-                                               {"accepted": 0, "rejected": 0, "details": []})
+        entry = record["item_acks"].setdefault(
+            po_item["itemSequenceNumber"], {"accepted": 0, "rejected": 0, "details": []}
+        )
         entry.update(accepted=accepted, rejected=rejected)
-        entry["details"].append({"acknowledgementDate": ack["acknowledgementDate"],
-                                 "acceptedQuantity": from_units(accepted, reference),
-                                 "rejectedQuantity": from_units(rejected, reference)})
+        entry["details"].append(
+            {
+                "acknowledgementDate": ack["acknowledgementDate"],
+                "acceptedQuantity": from_units(accepted, reference),
+                "rejectedQuantity": from_units(rejected, reference),
+            }
+        )
     if order["purchaseOrderState"] == "New":
         order["purchaseOrderState"] = "Acknowledged"
         details["purchaseOrderStateChangedDate"] = fmt_iso(now)
@@ -375,12 +439,12 @@ def add_receipts(sim, number, body):
         po_item = _find_item(items, entry) if isinstance(entry, dict) else None
         quantity = entry.get("receivedQuantity") if po_item else None
         if po_item is None or not isinstance(quantity, (int, dict)):
-            raise invalid_input(f"Receipt {entry!r} names no item of {number} or has no "
-                                "receivedQuantity.")
+            raise invalid_input(f"Receipt {entry!r} names no item of {number} or has no receivedQuantity.")
         if isinstance(quantity, int):
             quantity = {"amount": quantity, "unitOfMeasure": "Eaches", "unitSize": 1}
         date = fmt_iso(parse_iso(entry.get("receiveDate") or fmt_iso(now), "receiveDate"))
         record["receipts"].setdefault(po_item["itemSequenceNumber"], []).append(
-            {"units": to_units(quantity, po_item["orderedQuantity"]), "date": date})
+            {"units": to_units(quantity, po_item["orderedQuantity"]), "date": date}
+        )
     record["updated"] = now
     return control_view(sim, number)

@@ -1,4 +1,5 @@
 """Token buckets per operation, with the rates and bursts Amazon documents."""
+
 import threading
 import time
 

@@ -1,5 +1,6 @@
 """HTTP front: routing, Amazon's cross-cutting behaviour (auth, roles, faults, throttling,
 headers) and one log line per request."""
+
 import json
 import logging
 import re
@@ -13,14 +14,26 @@ from .common import ApiError
 
 _logger = logging.getLogger("spapi_simulator")
 
-QUOTA_EXCEEDED = {"errors": [{"code": "QuotaExceeded",
-                              "message": "You exceeded your quota for the requested resource.",
-                              "details": ""}]}
+QUOTA_EXCEEDED = {
+    "errors": [
+        {"code": "QuotaExceeded", "message": "You exceeded your quota for the requested resource.", "details": ""}
+    ]
+}
 FAULT_BODIES = {
-    500: {"errors": [{"code": "InternalFailure", "message": "We encountered an internal error. "
-                      "Please try again.", "details": ""}]},
-    503: {"errors": [{"code": "ServiceUnavailable", "message": "Service temporarily unavailable. "
-                      "Please try again.", "details": ""}]},
+    500: {
+        "errors": [
+            {"code": "InternalFailure", "message": "We encountered an internal error. Please try again.", "details": ""}
+        ]
+    },
+    503: {
+        "errors": [
+            {
+                "code": "ServiceUnavailable",
+                "message": "Service temporarily unavailable. Please try again.",
+                "details": "",
+            }
+        ]
+    },
     429: QUOTA_EXCEEDED,
 }
 
@@ -32,37 +45,30 @@ def _transaction(sim, req):
 # (method, path pattern, operationId, handler) -- paths exactly as in Amazon's models.
 ROUTES = [
     ("GET", "/vendor/orders/v1/purchaseOrders", "getPurchaseOrders", orders.get_purchase_orders),
-    ("GET", "/vendor/orders/v1/purchaseOrders/{purchaseOrderNumber}", "getPurchaseOrder",
-     orders.get_purchase_order),
-    ("POST", "/vendor/orders/v1/acknowledgements", "submitAcknowledgement",
-     orders.submit_acknowledgement),
-    ("GET", "/vendor/orders/v1/purchaseOrdersStatus", "getPurchaseOrdersStatus",
-     orders.get_purchase_orders_status),
-    ("POST", "/vendor/shipping/v1/shipmentConfirmations", "SubmitShipmentConfirmations",
-     shipments.submit_shipment_confirmations),
+    ("GET", "/vendor/orders/v1/purchaseOrders/{purchaseOrderNumber}", "getPurchaseOrder", orders.get_purchase_order),
+    ("POST", "/vendor/orders/v1/acknowledgements", "submitAcknowledgement", orders.submit_acknowledgement),
+    ("GET", "/vendor/orders/v1/purchaseOrdersStatus", "getPurchaseOrdersStatus", orders.get_purchase_orders_status),
+    (
+        "POST",
+        "/vendor/shipping/v1/shipmentConfirmations",
+        "SubmitShipmentConfirmations",
+        shipments.submit_shipment_confirmations,
+    ),
     ("POST", "/vendor/shipping/v1/shipments", "SubmitShipments", shipments.submit_shipments),
     ("GET", "/vendor/shipping/v1/shipments", "GetShipmentDetails", shipments.get_shipment_details),
-    ("GET", "/vendor/shipping/v1/transportLabels", "GetShipmentLabels",
-     shipments.get_shipment_labels),
+    ("GET", "/vendor/shipping/v1/transportLabels", "GetShipmentLabels", shipments.get_shipment_labels),
     ("POST", "/vendor/payments/v1/invoices", "submitInvoices", invoices.submit_invoices),
-    ("GET", "/vendor/transactions/v1/transactions/{transactionId}", "getTransaction",
-     _transaction),
+    ("GET", "/vendor/transactions/v1/transactions/{transactionId}", "getTransaction", _transaction),
     ("GET", "/reports/2021-06-30/reports", "getReports", reports.get_reports),
     ("POST", "/reports/2021-06-30/reports", "createReport", reports.create_report),
     ("GET", "/reports/2021-06-30/reports/{reportId}", "getReport", reports.get_report),
-    ("GET", "/reports/2021-06-30/documents/{reportDocumentId}", "getReportDocument",
-     reports.get_report_document),
-    ("POST", "/tokens/2021-03-01/restrictedDataToken", "createRestrictedDataToken",
-     auth.create_restricted_data_token),
-    ("GET", "/finances/invoices/2026-06-25/invoices", "getInvoiceHeaders",
-     invoices.get_invoice_headers),
-    ("GET", "/finances/invoices/2026-06-25/invoices/{invoiceIdentifier}", "getInvoice",
-     invoices.get_invoice),
+    ("GET", "/reports/2021-06-30/documents/{reportDocumentId}", "getReportDocument", reports.get_report_document),
+    ("POST", "/tokens/2021-03-01/restrictedDataToken", "createRestrictedDataToken", auth.create_restricted_data_token),
+    ("GET", "/finances/invoices/2026-06-25/invoices", "getInvoiceHeaders", invoices.get_invoice_headers),
+    ("GET", "/finances/invoices/2026-06-25/invoices/{invoiceIdentifier}", "getInvoice", invoices.get_invoice),
 ]
-SUBMISSIONS = ("submitAcknowledgement", "SubmitShipmentConfirmations", "SubmitShipments",
-               "submitInvoices")
-COMPILED = [(m, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", p) + "$"), op, h)
-            for m, p, op, h in ROUTES]
+SUBMISSIONS = ("submitAcknowledgement", "SubmitShipmentConfirmations", "SubmitShipments", "submitInvoices")
+COMPILED = [(m, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", p) + "$"), op, h) for m, p, op, h in ROUTES]
 
 
 class Request:
@@ -126,9 +132,15 @@ def make_handler(sim):
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            host = self.headers.get("Host") or "%s:%s" % self.server.server_address[:2]
-            req = Request(method, parts.path, parse_qs(parts.query, keep_blank_values=True),
-                          {k.lower(): v for k, v in self.headers.items()}, raw, f"http://{host}")
+            host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+            req = Request(
+                method,
+                parts.path,
+                parse_qs(parts.query, keep_blank_values=True),
+                {k.lower(): v for k, v in self.headers.items()},
+                raw,
+                f"http://{host}",
+            )
             try:
                 status, body = self._answer(req)
             except ApiError as exc:
@@ -137,8 +149,9 @@ def make_handler(sim):
                 _logger.exception("Simulator error on %s %s", method, self.path)
                 status, body = 500, FAULT_BODIES[500]
             self._send(status, body)
-            _logger.info("%s %s -> %s %.0fms %s", method, self.path, status,
-                         (time.monotonic() - started) * 1000, self.request_id)
+            _logger.info(
+                "%s %s -> %s %.0fms %s", method, self.path, status, (time.monotonic() - started) * 1000, self.request_id
+            )
 
         def _answer(self, req):
             if req.path.startswith("/_simulator/"):
@@ -152,8 +165,7 @@ def make_handler(sim):
                 return status, body
             found = route(req.method, req.path)
             if not found:
-                raise ApiError(404, "NotFound", "Resource not found.",
-                               f"No operation for {req.method} {req.path}.")
+                raise ApiError(404, "NotFound", "Resource not found.", f"No operation for {req.method} {req.path}.")
             operation, handler, req.params = found
             return self._operation(req, operation, handler)
 
@@ -166,8 +178,7 @@ def make_handler(sim):
                 time.sleep(float(fault["delay"]))
             if fault and fault.get("status"):
                 return fault["status"], FAULT_BODIES[fault["status"]]
-            if sim.config.get("rate_limiting", True) and \
-                    not sim.limiter.take(operation, sim.config.get("rate_limits")):
+            if sim.config.get("rate_limiting", True) and not sim.limiter.take(operation, sim.config.get("rate_limits")):
                 return 429, QUOTA_EXCEEDED
             with sim.lock:
                 sim.settle()

@@ -1,4 +1,5 @@
 """Vendor shipments (vendorShipments.json): confirmations (ASN), shipments, details, labels."""
+
 import base64
 import copy
 
@@ -6,17 +7,18 @@ from . import validation
 from .common import check_enum, check_span, fmt_iso, paginate, parse_iso, parse_limit
 
 # A tiny but well-formed one-page PDF, served base64-encoded as every label.
-LABEL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-             b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 288 432]>>endobj\n"
-             b"trailer<</Root 1 0 R>>\n%%EOF\n")
+LABEL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 288 432]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def _po_numbers_of_confirmation(conf):
     numbers = []
     containers = [conf.get("shippedItems") or []]
-    containers += [c.get("items") or [] for c in (conf.get("cartons") or []) + (conf.get("pallets")
-                                                                                or [])]
+    containers += [c.get("items") or [] for c in (conf.get("cartons") or []) + (conf.get("pallets") or [])]
     for items in containers:
         for item in items:
             number = (item.get("itemDetails") or {}).get("purchaseOrderNumber")
@@ -26,9 +28,11 @@ def _po_numbers_of_confirmation(conf):
 
 
 def _unknown_pos(sim, numbers, where):
-    return [validation.error(f"{where}: purchase order {n} does not exist.",
-                             "Unknown purchaseOrderNumber.")
-            for n in numbers if n not in sim.orders]
+    return [
+        validation.error(f"{where}: purchase order {n} does not exist.", "Unknown purchaseOrderNumber.")
+        for n in numbers
+        if n not in sim.orders
+    ]
 
 
 def _confirmation_as_shipment(conf):
@@ -36,22 +40,29 @@ def _confirmation_as_shipment(conf):
     by_po = {}
     for item in conf["shippedItems"]:
         number = (item.get("itemDetails") or {}).get("purchaseOrderNumber") or ""
-        by_po.setdefault(number, []).append({
-            "itemSequenceNumber": item["itemSequenceNumber"],
-            **{k: item[k] for k in ("vendorProductIdentifier",) if item.get(k)},
-            **({"buyerProductIdentifier": item["amazonProductIdentifier"]}
-               if item.get("amazonProductIdentifier") else {}),
-            "shippedQuantity": copy.deepcopy(item["shippedQuantity"])})
+        by_po.setdefault(number, []).append(
+            {
+                "itemSequenceNumber": item["itemSequenceNumber"],
+                **{k: item[k] for k in ("vendorProductIdentifier",) if item.get(k)},
+                **(
+                    {"buyerProductIdentifier": item["amazonProductIdentifier"]}
+                    if item.get("amazonProductIdentifier")
+                    else {}
+                ),
+                "shippedQuantity": copy.deepcopy(item["shippedQuantity"]),
+            }
+        )
     shipment = {
-        "vendorShipmentIdentifier": conf["shipmentIdentifier"], "transactionType": "New",
+        "vendorShipmentIdentifier": conf["shipmentIdentifier"],
+        "transactionType": "New",
         "transactionDate": conf["shipmentConfirmationDate"],
         "currentShipmentStatus": "Shipped",
         "currentshipmentStatusDate": conf.get("shippedDate") or conf["shipmentConfirmationDate"],
         "shipmentConfirmDate": conf["shipmentConfirmationDate"],
-        "sellingParty": conf["sellingParty"], "shipFromParty": conf["shipFromParty"],
+        "sellingParty": conf["sellingParty"],
+        "shipFromParty": conf["shipFromParty"],
         "shipToParty": conf["shipToParty"],
-        "purchaseOrders": [{"purchaseOrderNumber": n, "items": items} for n, items in by_po.items()
-                           if n],
+        "purchaseOrders": [{"purchaseOrderNumber": n, "items": items} for n, items in by_po.items() if n],
     }
     if conf.get("amazonReferenceNumber"):
         shipment["buyerReferenceNumber"] = conf["amazonReferenceNumber"]
@@ -71,12 +82,14 @@ def submit_shipment_confirmations(sim, req):
         seen = set()
         for i, conf in enumerate(confirmations):
             where, ident = f"shipmentConfirmations[{i}]", conf["shipmentIdentifier"]
-            reused = ident in seen or (ident in sim.confirmations
-                                       and conf["shipmentConfirmationType"] == "Original")
+            reused = ident in seen or (ident in sim.confirmations and conf["shipmentConfirmationType"] == "Original")
             if reused:
-                errors.append(validation.error(
-                    f"{where}: shipmentIdentifier {ident} has already been used.",
-                    "Use a new shipmentIdentifier, or shipmentConfirmationType Replace."))
+                errors.append(
+                    validation.error(
+                        f"{where}: shipmentIdentifier {ident} has already been used.",
+                        "Use a new shipmentIdentifier, or shipmentConfirmationType Replace.",
+                    )
+                )
             seen.add(ident)
             errors += _unknown_pos(sim, _po_numbers_of_confirmation(conf), where)
 
@@ -102,8 +115,7 @@ def submit_shipments(sim, req):
         for i, shipment in enumerate(shipments):
             where, ident = f"shipments[{i}]", shipment["vendorShipmentIdentifier"]
             if shipment["transactionType"] == "New" and ident in sim.shipments:
-                errors.append(validation.error(
-                    f"{where}: vendorShipmentIdentifier {ident} has already been used."))
+                errors.append(validation.error(f"{where}: vendorShipmentIdentifier {ident} has already been used."))
             if shipment["transactionType"] == "Cancel" and ident not in sim.shipments:
                 errors.append(validation.error(f"{where}: shipment {ident} does not exist."))
             numbers = [po.get("purchaseOrderNumber") for po in shipment.get("purchaseOrders") or []]
@@ -126,11 +138,15 @@ def submit_shipments(sim, req):
 
 
 DATE_FILTERS = {  # query prefix -> Shipment field
-    "created": "shipmentCreateDate", "shipmentConfirmed": "shipmentConfirmDate",
+    "created": "shipmentCreateDate",
+    "shipmentConfirmed": "shipmentConfirmDate",
     "packageLabelCreated": "packageLabelCreateDate",
 }
-NESTED_DATE_FILTERS = {"shipped": "shippedDate", "estimatedDelivery": "estimatedDeliveryDate",
-                       "shipmentDelivery": "shipmentDeliveryDate"}
+NESTED_DATE_FILTERS = {
+    "shipped": "shippedDate",
+    "estimatedDelivery": "estimatedDeliveryDate",
+    "shipmentDelivery": "shipmentDeliveryDate",
+}
 VALUE_FILTERS = {
     "currentShipmentStatus": lambda s: s.get("currentShipmentStatus"),
     "vendorShipmentIdentifier": lambda s: s.get("vendorShipmentIdentifier"),
@@ -153,8 +169,7 @@ def _matches(shipment, query, windows):
         moment = _date_of(shipment, prefix)
         if moment is None or (after and moment < after) or (before and moment > before):
             return False
-    return all(getter(shipment) == query[name] for name, getter in VALUE_FILTERS.items()
-               if name in query)
+    return all(getter(shipment) == query[name] for name, getter in VALUE_FILTERS.items() if name in query)
 
 
 def _filtered(sim, query, date_prefixes):
@@ -168,8 +183,7 @@ def _filtered(sim, query, date_prefixes):
             windows[prefix] = (after, before)
     order = check_enum(query, "sortOrder", ("ASC", "DESC")) or "ASC"
     found = [s for s in sim.shipments.values() if _matches(s, query, windows)]
-    found.sort(key=lambda s: (s.get("shipmentCreateDate", ""), s["vendorShipmentIdentifier"]),
-               reverse=order == "DESC")
+    found.sort(key=lambda s: (s.get("shipmentCreateDate", ""), s["vendorShipmentIdentifier"]), reverse=order == "DESC")
     return found
 
 
@@ -187,19 +201,30 @@ def get_shipment_details(sim, req):
 def _label(shipment):
     ident = shipment["vendorShipmentIdentifier"]
     tracking = "1Z" + "".join(c for c in ident.upper() if c.isalnum())[-14:].rjust(14, "0")
-    info = {"vendorDetails": {"sellingParty": shipment["sellingParty"],
-                              "vendorShipmentIdentifier": ident},
-            "shipToParty": shipment["shipToParty"], "shipFromParty": shipment["shipFromParty"],
-            "warehouseId": shipment["shipToParty"].get("partyId"), "masterTrackingId": tracking,
-            "totalLabelCount": 1, "shipMode": "SmallParcel"}
+    info = {
+        "vendorDetails": {"sellingParty": shipment["sellingParty"], "vendorShipmentIdentifier": ident},
+        "shipToParty": shipment["shipToParty"],
+        "shipFromParty": shipment["shipFromParty"],
+        "warehouseId": shipment["shipToParty"].get("partyId"),
+        "masterTrackingId": tracking,
+        "totalLabelCount": 1,
+        "shipMode": "SmallParcel",
+    }
     if shipment.get("buyerReferenceNumber"):
         info["buyerReferenceNumber"] = shipment["buyerReferenceNumber"]
-    return {"labelCreateDateTime": shipment.get("packageLabelCreateDate")
-            or shipment.get("shipmentCreateDate"),
-            "shipmentInformation": copy.deepcopy(info),
-            "labelData": [{"labelSequenceNumber": 1, "labelFormat": "PDF", "carrierCode": "UPSN",
-                           "trackingId": tracking,
-                           "label": base64.b64encode(LABEL_PDF).decode()}]}
+    return {
+        "labelCreateDateTime": shipment.get("packageLabelCreateDate") or shipment.get("shipmentCreateDate"),
+        "shipmentInformation": copy.deepcopy(info),
+        "labelData": [
+            {
+                "labelSequenceNumber": 1,
+                "labelFormat": "PDF",
+                "carrierCode": "UPSN",
+                "trackingId": tracking,
+                "label": base64.b64encode(LABEL_PDF).decode(),
+            }
+        ],
+    }
 
 
 def get_shipment_labels(sim, req):
@@ -207,10 +232,23 @@ def get_shipment_labels(sim, req):
     query = dict(req.query)
     limit = parse_limit(query, default=50, maximum=50)
     renamed = {k.replace("labelCreated", "packageLabelCreated"): v for k, v in query.items()}
-    found = _filtered(sim, {k: v for k, v in renamed.items()
-                            if k in ("packageLabelCreatedAfter", "packageLabelCreatedBefore",
-                                     "buyerReferenceNumber", "vendorShipmentIdentifier",
-                                     "sellerWarehouseCode", "sortOrder")}, ["packageLabelCreated"])
+    found = _filtered(
+        sim,
+        {
+            k: v
+            for k, v in renamed.items()
+            if k
+            in (
+                "packageLabelCreatedAfter",
+                "packageLabelCreatedBefore",
+                "buyerReferenceNumber",
+                "vendorShipmentIdentifier",
+                "sellerWarehouseCode",
+                "sortOrder",
+            )
+        },
+        ["packageLabelCreated"],
+    )
     labels = [_label(s) for s in found]
     page, token = paginate(labels, query, limit)
     payload = {"transportLabels": page}

@@ -1,5 +1,6 @@
 """The simulator object: Amazon's state (the "book"), its clock and configuration, and the
 in-process API used by tests (``start``/``stop``/``reset``/``configure``...)."""
+
 import copy
 import json
 import threading
@@ -30,8 +31,15 @@ SELLING_PARTNER_ID = "A2ACORNSIMVENDOR"
 class Simulator:
     """A stateful stand-in for Amazon's SP-API (Vendor Central 1P) and LWA."""
 
-    def __init__(self, *, models_dir=None, client_id="acorn-sim-client",
-                 client_secret="acorn-sim-secret", refresh_token="acorn-sim-refresh", demo=False):
+    def __init__(
+        self,
+        *,
+        models_dir=None,
+        client_id="acorn-sim-client",
+        client_secret="acorn-sim-secret",
+        refresh_token="acorn-sim-refresh",
+        demo=False,
+    ):
         self.client_id = client_id
         self.client_secret = client_secret
         self.refresh_token = refresh_token
@@ -54,8 +62,7 @@ class Simulator:
         self._server.daemon_threads = True
         real_host, real_port = self._server.server_address[:2]
         self.url = f"http://{real_host}:{real_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name="spapi-simulator")
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True, name="spapi-simulator")
         self._thread.start()
         return self.url
 
@@ -84,16 +91,16 @@ class Simulator:
         """Empty the book and restore the default configuration (credentials are kept)."""
         with self.lock:
             self.config = copy.deepcopy(DEFAULT_CONFIG)
-            self.orders = {}            # purchaseOrderNumber -> record (see orders.new_record)
-            self.submissions_log = []   # every submission, in order received
-            self.transactions = {}      # transactionId -> transaction dict
-            self.shipments = {}         # vendorShipmentIdentifier -> stored shipment
-            self.confirmations = {}     # shipmentIdentifier -> ShipmentConfirmation
-            self.invoices = {}          # invoiceIdentifier (id~remitTo) -> stored invoice
+            self.orders = {}  # purchaseOrderNumber -> record (see orders.new_record)
+            self.submissions_log = []  # every submission, in order received
+            self.transactions = {}  # transactionId -> transaction dict
+            self.shipments = {}  # vendorShipmentIdentifier -> stored shipment
+            self.confirmations = {}  # shipmentIdentifier -> ShipmentConfirmation
+            self.invoices = {}  # invoiceIdentifier (id~remitTo) -> stored invoice
             self.reports = {}
             self.documents = {}
-            self.access_tokens = {}     # token -> expiry (simulated clock)
-            self.auth_codes = {}        # code -> redirect_uri (single use)
+            self.access_tokens = {}  # token -> expiry (simulated clock)
+            self.auth_codes = {}  # code -> redirect_uri (single use)
             self.limiter.reset()
 
     def now(self):
@@ -110,8 +117,9 @@ class Simulator:
         """
         unknown = sorted(set(cfg) - set(DEFAULT_CONFIG))
         if unknown:
-            raise invalid_input(f"Unknown configuration keys: {', '.join(unknown)}.",
-                                f"Known keys: {', '.join(DEFAULT_CONFIG)}")
+            raise invalid_input(
+                f"Unknown configuration keys: {', '.join(unknown)}.", f"Known keys: {', '.join(DEFAULT_CONFIG)}"
+            )
         if "transaction_outcome" in cfg and cfg["transaction_outcome"] not in OUTCOMES:
             raise invalid_input("transaction_outcome must be one of success, failure, processing.")
         if cfg.get("clock"):
@@ -156,8 +164,7 @@ class Simulator:
     def submissions(self, operation_id=None):
         """:return: the recorded submissions of ``operation_id`` (all when None), in order."""
         with self.lock:
-            return [copy.deepcopy(s) for s in self.submissions_log
-                    if operation_id in (None, s["operation"])]
+            return [copy.deepcopy(s) for s in self.submissions_log if operation_id in (None, s["operation"])]
 
     def purchase_order(self, number):
         """:return: ``{"purchaseOrderNumber", "order", "status", "acknowledgements"}``.
@@ -184,13 +191,20 @@ class Simulator:
         with self.lock:
             now = self.now()
             transaction_id = f"{now:%Y%m%d%H%M%S}-{uuid.uuid4()}"
-            self.submissions_log.append({
-                "operation": operation, "transactionId": transaction_id,
-                "receivedAt": fmt_iso(now), "body": copy.deepcopy(body),
-                "valid": not errors, "errors": copy.deepcopy(errors),
-            })
+            self.submissions_log.append(
+                {
+                    "operation": operation,
+                    "transactionId": transaction_id,
+                    "receivedAt": fmt_iso(now),
+                    "body": copy.deepcopy(body),
+                    "valid": not errors,
+                    "errors": copy.deepcopy(errors),
+                }
+            )
             self.transactions[transaction_id] = {
-                "transactionId": transaction_id, "status": "Processing", "errors": errors,
+                "transactionId": transaction_id,
+                "status": "Processing",
+                "errors": errors,
                 "outcome": "failure" if errors else self.config["transaction_outcome"],
                 "ready_at": now + timedelta(seconds=float(self.config["transaction_delay"] or 0)),
                 "apply": None if errors else on_success,
@@ -205,9 +219,16 @@ class Simulator:
         except ValueError:
             body = raw.decode("utf-8", "replace")
         with self.lock:
-            self.submissions_log.append({
-                "operation": operation, "transactionId": None, "receivedAt": fmt_iso(self.now()),
-                "body": body, "valid": False, "errors": copy.deepcopy(errors)})
+            self.submissions_log.append(
+                {
+                    "operation": operation,
+                    "transactionId": None,
+                    "receivedAt": fmt_iso(self.now()),
+                    "body": body,
+                    "valid": False,
+                    "errors": copy.deepcopy(errors),
+                }
+            )
 
     def settle(self):
         """Move every due transaction to its outcome and apply the successful ones."""
@@ -224,11 +245,13 @@ class Simulator:
                         trx["apply"]()
                 else:
                     trx["status"] = "Failure"
-                    trx["errors"] = trx["errors"] or [{
-                        "code": "ProcessingFailed",
-                        "message": "Amazon could not process this transaction.",
-                        "details": "Simulated failure (transaction_outcome=failure).",
-                    }]
+                    trx["errors"] = trx["errors"] or [
+                        {
+                            "code": "ProcessingFailed",
+                            "message": "Amazon could not process this transaction.",
+                            "details": "Simulated failure (transaction_outcome=failure).",
+                        }
+                    ]
                 trx["apply"] = None
 
     def get_transaction(self, transaction_id):
@@ -237,8 +260,9 @@ class Simulator:
             self.settle()
             trx = self.transactions.get(transaction_id)
             if not trx:
-                raise ApiError(404, "NotFound", "The resource specified does not exist.",
-                               f"Unknown transactionId {transaction_id}")
+                raise ApiError(
+                    404, "NotFound", "The resource specified does not exist.", f"Unknown transactionId {transaction_id}"
+                )
             view = {"transactionId": transaction_id, "status": trx["status"]}
             if trx["status"] == "Failure":
                 view["errors"] = copy.deepcopy(trx["errors"])

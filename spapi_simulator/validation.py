@@ -1,5 +1,6 @@
 """Request body checks: Amazon's JSON schemas (optional, needs jsonschema and the models) and
 built-in structural checks that always run."""
+
 import json
 from pathlib import Path
 
@@ -45,12 +46,16 @@ class SchemaValidator:
         if model not in self._docs:
             path = self.models_dir / "models" / MODEL_FILES[model]
             self._docs[model] = json.loads(path.read_text())
-        schema = {"definitions": self._docs[model]["definitions"],
-                  "$ref": f"#/definitions/{definition}"}
+        schema = {"definitions": self._docs[model]["definitions"], "$ref": f"#/definitions/{definition}"}
         validator = jsonschema.Draft4Validator(schema)
         found = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
-        return [error(f"Schema violation at /{'/'.join(str(p) for p in e.absolute_path)}: "
-                      f"{e.message}", f"{definition} ({e.validator})") for e in found[:20]]
+        return [
+            error(
+                f"Schema violation at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}",
+                f"{definition} ({e.validator})",
+            )
+            for e in found[:20]
+        ]
 
 
 def require_list(body, key):
@@ -66,8 +71,7 @@ def require_list(body, key):
 def check_required(obj, fields, where):
     if not isinstance(obj, dict):
         return [error(f"{where} must be an object.")]
-    return [error(f"Missing required field {where}.{f}.") for f in fields
-            if obj.get(f) in (None, "", [], {})]
+    return [error(f"Missing required field {where}.{f}.") for f in fields if obj.get(f) in (None, "", [], {})]
 
 
 def check_party(party, where):
@@ -83,8 +87,7 @@ def check_date(value, where):
 
 
 def check_quantity(quantity, where, require_unit=False):
-    errors = check_required(quantity, ["amount"] + (["unitOfMeasure"] if require_unit else []),
-                            where)
+    errors = check_required(quantity, ["amount"] + (["unitOfMeasure"] if require_unit else []), where)
     if errors:
         return errors
     amount = quantity.get("amount")
@@ -108,8 +111,7 @@ def check_enum(obj, field, allowed, where):
 
 def structure_acknowledgement(ack, where):
     """Structural checks of one ``OrderAcknowledgement``."""
-    errors = check_required(ack, ["purchaseOrderNumber", "sellingParty", "acknowledgementDate",
-                                  "items"], where)
+    errors = check_required(ack, ["purchaseOrderNumber", "sellingParty", "acknowledgementDate", "items"], where)
     if errors:
         return errors
     errors += check_party(ack["sellingParty"], f"{where}.sellingParty")
@@ -123,22 +125,35 @@ def structure_acknowledgement(ack, where):
         errors += check_quantity(item["orderedQuantity"], f"{at}.orderedQuantity")
         for j, line in enumerate(item["itemAcknowledgements"]):
             line_at = f"{at}.itemAcknowledgements[{j}]"
-            line_errors = check_required(line, ["acknowledgementCode", "acknowledgedQuantity"],
-                                         line_at)
+            line_errors = check_required(line, ["acknowledgementCode", "acknowledgedQuantity"], line_at)
             errors += line_errors or (
-                check_enum(line, "acknowledgementCode", ("Accepted", "Backordered", "Rejected"),
-                           line_at)
-                + check_enum(line, "rejectionReason", ("TemporarilyUnavailable",
-                             "InvalidProductIdentifier", "ObsoleteProduct"), line_at)
-                + check_quantity(line["acknowledgedQuantity"], f"{line_at}.acknowledgedQuantity"))
+                check_enum(line, "acknowledgementCode", ("Accepted", "Backordered", "Rejected"), line_at)
+                + check_enum(
+                    line,
+                    "rejectionReason",
+                    ("TemporarilyUnavailable", "InvalidProductIdentifier", "ObsoleteProduct"),
+                    line_at,
+                )
+                + check_quantity(line["acknowledgedQuantity"], f"{line_at}.acknowledgedQuantity")
+            )
     return errors
 
 
 def structure_confirmation(conf, where):
     """Structural checks of one ``ShipmentConfirmation``."""
-    errors = check_required(conf, ["shipmentIdentifier", "shipmentConfirmationType",
-                                   "shipmentConfirmationDate", "sellingParty", "shipFromParty",
-                                   "shipToParty", "shippedItems"], where)
+    errors = check_required(
+        conf,
+        [
+            "shipmentIdentifier",
+            "shipmentConfirmationType",
+            "shipmentConfirmationDate",
+            "sellingParty",
+            "shipFromParty",
+            "shipToParty",
+            "shippedItems",
+        ],
+        where,
+    )
     if errors:
         return errors
     errors += check_enum(conf, "shipmentConfirmationType", ("Original", "Replace"), where)
@@ -147,16 +162,26 @@ def structure_confirmation(conf, where):
         errors += check_party(conf[party], f"{where}.{party}")
     for i, item in enumerate(conf["shippedItems"]):
         at = f"{where}.shippedItems[{i}]"
-        errors += check_required(item, ["itemSequenceNumber", "shippedQuantity"], at) or \
-            check_quantity(item["shippedQuantity"], f"{at}.shippedQuantity", require_unit=True)
+        errors += check_required(item, ["itemSequenceNumber", "shippedQuantity"], at) or check_quantity(
+            item["shippedQuantity"], f"{at}.shippedQuantity", require_unit=True
+        )
     return errors
 
 
 def structure_shipment(shipment, where):
     """Structural checks of one ``Shipment`` (SubmitShipments)."""
-    errors = check_required(shipment, ["vendorShipmentIdentifier", "transactionType",
-                                       "transactionDate", "sellingParty", "shipFromParty",
-                                       "shipToParty"], where)
+    errors = check_required(
+        shipment,
+        [
+            "vendorShipmentIdentifier",
+            "transactionType",
+            "transactionDate",
+            "sellingParty",
+            "shipFromParty",
+            "shipToParty",
+        ],
+        where,
+    )
     if errors:
         return errors
     errors += check_enum(shipment, "transactionType", ("New", "Cancel"), where)
@@ -168,17 +193,16 @@ def structure_shipment(shipment, where):
 
 def structure_invoice(invoice, where):
     """Structural checks of one vendor ``Invoice``."""
-    errors = check_required(invoice, ["invoiceType", "id", "date", "remitToParty",
-                                      "invoiceTotal"], where)
+    errors = check_required(invoice, ["invoiceType", "id", "date", "remitToParty", "invoiceTotal"], where)
     if errors:
         return errors
     errors += check_enum(invoice, "invoiceType", ("Invoice", "CreditNote"), where)
     errors += check_date(invoice["date"], f"{where}.date")
     errors += check_party(invoice["remitToParty"], f"{where}.remitToParty")
-    errors += check_required(invoice["invoiceTotal"], ["currencyCode", "amount"],
-                             f"{where}.invoiceTotal")
+    errors += check_required(invoice["invoiceTotal"], ["currencyCode", "amount"], f"{where}.invoiceTotal")
     for i, item in enumerate(invoice.get("items") or []):
         at = f"{where}.items[{i}]"
-        errors += check_required(item, ["itemSequenceNumber", "invoicedQuantity", "netCost"], at) \
-            or check_quantity(item["invoicedQuantity"], f"{at}.invoicedQuantity", True)
+        errors += check_required(item, ["itemSequenceNumber", "invoicedQuantity", "netCost"], at) or check_quantity(
+            item["invoicedQuantity"], f"{at}.invoicedQuantity", True
+        )
     return errors

@@ -3,6 +3,7 @@
 The SP-API client lives inside the add-on (``acorn_amazon_vendor/spapi``) but never imports
 Odoo, so it is imported here as the top-level package ``spapi`` without loading the add-on.
 """
+
 import json
 import os
 import sys

@@ -1,13 +1,21 @@
 """Login with Amazon: token exchange, caching, refresh, shared store, errors, consent."""
+
 import threading
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-
-from spapi import (AccessToken, AuthError, MemoryTokenStore, REGIONS, TokenStore, api_endpoint,
-                   consent_url, exchange_authorization_code)
+from spapi import (
+    REGIONS,
+    AccessToken,
+    AuthError,
+    MemoryTokenStore,
+    TokenStore,
+    api_endpoint,
+    consent_url,
+    exchange_authorization_code,
+)
 from spapi.timeutil import utcnow
 from test_client_common import CLIENT_ID, CLIENT_SECRET, add_orders, make_client
 
@@ -90,11 +98,14 @@ def test_custom_token_store_lock_is_taken(simulator):
     assert store.locked == [client.token_key]
 
 
-@pytest.mark.parametrize("kwargs, code, status", [
-    ({"client_secret": "wrong"}, "invalid_client", 401),
-    ({"client_id": "unknown-app"}, "invalid_client", 401),
-    ({"refresh_token": "Atzr|revoked"}, "invalid_grant", 400),
-])
+@pytest.mark.parametrize(
+    "kwargs, code, status",
+    [
+        ({"client_secret": "wrong"}, "invalid_client", 401),
+        ({"client_id": "unknown-app"}, "invalid_client", 401),
+        ({"refresh_token": "Atzr|revoked"}, "invalid_grant", 400),
+    ],
+)
 def test_lwa_errors_map_to_auth_error(simulator, kwargs, code, status):
     client, rec = make_client(simulator, **kwargs)
     with pytest.raises(AuthError) as info:
@@ -117,26 +128,35 @@ def test_missing_role_is_auth_error_without_refresh(simulator):
 
 def test_consent_url_and_authorization_code_exchange(simulator):
     assert consent_url("amzn1.sp.solution.x", "s1") == (
-        "https://vendorcentral.amazon.com/apps/authorize/consent?"
-        "application_id=amzn1.sp.solution.x&state=s1")
+        "https://vendorcentral.amazon.com/apps/authorize/consent?application_id=amzn1.sp.solution.x&state=s1"
+    )
     assert consent_url("a", "s", region="eu", sandbox=True).startswith(
-        "https://vendorcentral.amazon.co.uk/apps/authorize/consent?")
+        "https://vendorcentral.amazon.co.uk/apps/authorize/consent?"
+    )
     assert "version=beta" in consent_url("a", "s", region="fe", sandbox=True)
     assert consent_url("a", "s", region="fe").startswith("https://vendorcentral.amazon.co.jp/")
-    url = consent_url("amzn1.sp.solution.x", "xyz", base_url=simulator.url + "/ignored",
-                      redirect_uri="https://odoo.example.com/amazon/callback")
+    url = consent_url(
+        "amzn1.sp.solution.x",
+        "xyz",
+        base_url=simulator.url + "/ignored",
+        redirect_uri="https://odoo.example.com/amazon/callback",
+    )
     answer = requests.get(url, allow_redirects=False, timeout=5)
     assert answer.status_code == 302
     query = parse_qs(urlsplit(answer.headers["Location"]).query)
     assert query["state"] == ["xyz"]
     tokens = exchange_authorization_code(
-        query["spapi_oauth_code"][0], CLIENT_ID, CLIENT_SECRET,
+        query["spapi_oauth_code"][0],
+        CLIENT_ID,
+        CLIENT_SECRET,
         redirect_uri="https://odoo.example.com/amazon/callback",
-        lwa_url=simulator.url + "/auth/o2/token")
+        lwa_url=simulator.url + "/auth/o2/token",
+    )
     assert tokens["refresh_token"] == "acorn-sim-refresh" and tokens["access_token"]
     with pytest.raises(AuthError) as info:  # a code works once
-        exchange_authorization_code(query["spapi_oauth_code"][0], CLIENT_ID, CLIENT_SECRET,
-                                    lwa_url=simulator.url + "/auth/o2/token")
+        exchange_authorization_code(
+            query["spapi_oauth_code"][0], CLIENT_ID, CLIENT_SECRET, lwa_url=simulator.url + "/auth/o2/token"
+        )
     assert info.value.code == "invalid_grant"
 
 

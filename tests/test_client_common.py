@@ -2,6 +2,7 @@
 
 No tests here; the name only keeps the file within the client suite's glob.
 """
+
 from datetime import datetime, timedelta, timezone
 
 from spapi import SpApiClient
@@ -31,9 +32,15 @@ class Recorder:
 def make_client(sim, recorder=None, **kwargs):
     """A client of the simulator: fake sleep, tiny backoff, hook recording every attempt."""
     recorder = recorder or Recorder()
-    options = {"endpoint": sim.url, "lwa_url": sim.url + "/auth/o2/token",
-               "exchange_hook": recorder.hook, "sleep": recorder.sleep, "backoff_base": 0.01,
-               "backoff_max": 0.05, "rate_limit": False}
+    options = {
+        "endpoint": sim.url,
+        "lwa_url": sim.url + "/auth/o2/token",
+        "exchange_hook": recorder.hook,
+        "sleep": recorder.sleep,
+        "backoff_base": 0.01,
+        "backoff_max": 0.05,
+        "rate_limit": False,
+    }
     options.update(kwargs)
     secret = options.pop("client_secret", CLIENT_SECRET)
     refresh = options.pop("refresh_token", REFRESH_TOKEN)
@@ -48,26 +55,38 @@ def iso(moment):
 def build_order(number, created, quantity=10):
     """An Amazon ``Order`` as the vendorOrders model describes it."""
     return {
-        "purchaseOrderNumber": number, "purchaseOrderState": "New",
+        "purchaseOrderNumber": number,
+        "purchaseOrderState": "New",
         "orderDetails": {
-            "purchaseOrderDate": iso(created), "purchaseOrderType": "RegularOrder",
+            "purchaseOrderDate": iso(created),
+            "purchaseOrderType": "RegularOrder",
             "paymentMethod": "Invoice",
             "buyingParty": {"partyId": "AMZN"},
             "sellingParty": {"partyId": VENDOR},
-            "shipToParty": {"partyId": FC, "address": {
-                "name": "Amazon.com Services LLC", "addressLine1": "705 Boulder Dr",
-                "city": "Breinigsville", "stateOrRegion": "PA", "postalCode": "18031",
-                "countryCode": "US"}},
+            "shipToParty": {
+                "partyId": FC,
+                "address": {
+                    "name": "Amazon.com Services LLC",
+                    "addressLine1": "705 Boulder Dr",
+                    "city": "Breinigsville",
+                    "stateOrRegion": "PA",
+                    "postalCode": "18031",
+                    "countryCode": "US",
+                },
+            },
             "billToParty": {"partyId": "AMZN"},
             "shipWindow": f"{iso(created + timedelta(days=2))}--{iso(created + timedelta(days=7))}",
-            "items": [{
-                "itemSequenceNumber": "1", "amazonProductIdentifier": "B0ACORN001",
-                "vendorProductIdentifier": "0012345678905",
-                "orderedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches",
-                                    "unitSize": 1},
-                "isBackOrderAllowed": False,
-                "netCost": {"currencyCode": "USD", "amount": "12.50"},
-                "listPrice": {"currencyCode": "USD", "amount": "19.99"}}],
+            "items": [
+                {
+                    "itemSequenceNumber": "1",
+                    "amazonProductIdentifier": "B0ACORN001",
+                    "vendorProductIdentifier": "0012345678905",
+                    "orderedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches", "unitSize": 1},
+                    "isBackOrderAllowed": False,
+                    "netCost": {"currencyCode": "USD", "amount": "12.50"},
+                    "listPrice": {"currencyCode": "USD", "amount": "19.99"},
+                }
+            ],
         },
     }
 
@@ -82,96 +101,161 @@ def add_orders(sim, count, start=None, step=timedelta(hours=1), prefix="PO"):
 
 def acknowledgement(number, quantity=10):
     return {
-        "purchaseOrderNumber": number, "sellingParty": {"partyId": VENDOR},
+        "purchaseOrderNumber": number,
+        "sellingParty": {"partyId": VENDOR},
         "acknowledgementDate": datetime.now(timezone.utc),
-        "items": [{
-            "itemSequenceNumber": "1", "amazonProductIdentifier": "B0ACORN001",
-            "vendorProductIdentifier": "0012345678905",
-            "orderedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches", "unitSize": 1},
-            "netCost": {"currencyCode": "USD", "amount": "12.50"},
-            "itemAcknowledgements": [{
-                "acknowledgementCode": "Accepted",
-                "acknowledgedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches",
-                                         "unitSize": 1},
-                "scheduledShipDate": datetime.now(timezone.utc) + timedelta(days=2),
-                "scheduledDeliveryDate": datetime.now(timezone.utc) + timedelta(days=5)}]}],
+        "items": [
+            {
+                "itemSequenceNumber": "1",
+                "amazonProductIdentifier": "B0ACORN001",
+                "vendorProductIdentifier": "0012345678905",
+                "orderedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches", "unitSize": 1},
+                "netCost": {"currencyCode": "USD", "amount": "12.50"},
+                "itemAcknowledgements": [
+                    {
+                        "acknowledgementCode": "Accepted",
+                        "acknowledgedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches", "unitSize": 1},
+                        "scheduledShipDate": datetime.now(timezone.utc) + timedelta(days=2),
+                        "scheduledDeliveryDate": datetime.now(timezone.utc) + timedelta(days=5),
+                    }
+                ],
+            }
+        ],
     }
 
 
-WAREHOUSE = {"partyId": "ACRNWH1", "address": {
-    "name": "Jane Roaster", "addressLine1": "100 Roastery Way", "city": "Portland",
-    "stateOrRegion": "OR", "postalCode": "97201", "countryCode": "US", "phone": "+1 503 555 0100"}}
+WAREHOUSE = {
+    "partyId": "ACRNWH1",
+    "address": {
+        "name": "Jane Roaster",
+        "addressLine1": "100 Roastery Way",
+        "city": "Portland",
+        "stateOrRegion": "OR",
+        "postalCode": "97201",
+        "countryCode": "US",
+        "phone": "+1 503 555 0100",
+    },
+}
 
 
 def shipment_confirmation(number, ident="ASN-0001", quantity=10):
     now = datetime.now(timezone.utc)
     return {
-        "shipmentIdentifier": ident, "shipmentConfirmationType": "Original",
-        "shipmentType": "SmallParcel", "shipmentStructure": "LooseStandardCase",
-        "transportationDetails": {"carrierScac": "UPSN", "transportationMode": "Road",
-                                  "carrierShipmentReferenceNumber": "1Z999"},
-        "shipmentConfirmationDate": now, "shippedDate": now,
+        "shipmentIdentifier": ident,
+        "shipmentConfirmationType": "Original",
+        "shipmentType": "SmallParcel",
+        "shipmentStructure": "LooseStandardCase",
+        "transportationDetails": {
+            "carrierScac": "UPSN",
+            "transportationMode": "Road",
+            "carrierShipmentReferenceNumber": "1Z999",
+        },
+        "shipmentConfirmationDate": now,
+        "shippedDate": now,
         "estimatedDeliveryDate": now + timedelta(days=3),
-        "sellingParty": {"partyId": VENDOR}, "shipFromParty": WAREHOUSE,
+        "sellingParty": {"partyId": VENDOR},
+        "shipFromParty": WAREHOUSE,
         "shipToParty": {"partyId": FC},
-        "shipmentMeasurements": {"grossShipmentWeight": {"unitOfMeasure": "Lb", "value": "22.5"},
-                                 "cartonCount": 1},
-        "shippedItems": [{
-            "itemSequenceNumber": "1", "amazonProductIdentifier": "B0ACORN001",
-            "vendorProductIdentifier": "0012345678905",
-            "shippedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches", "unitSize": 1},
-            "itemDetails": {"purchaseOrderNumber": number, "countryOfOrigin": "US"}}],
-        "cartons": [{
-            "cartonIdentifiers": [{"containerIdentificationType": "SSCC",
-                                   "containerIdentificationNumber": "001234560000000018"}],
-            "cartonSequenceNumber": "1",
-            "weight": {"unitOfMeasure": "Lb", "value": "22.5"},
-            "items": [{"itemReference": "1",
-                       "shippedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches",
-                                           "unitSize": 1},
-                       "itemDetails": {"purchaseOrderNumber": number}}]}],
+        "shipmentMeasurements": {"grossShipmentWeight": {"unitOfMeasure": "Lb", "value": "22.5"}, "cartonCount": 1},
+        "shippedItems": [
+            {
+                "itemSequenceNumber": "1",
+                "amazonProductIdentifier": "B0ACORN001",
+                "vendorProductIdentifier": "0012345678905",
+                "shippedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches", "unitSize": 1},
+                "itemDetails": {"purchaseOrderNumber": number, "countryOfOrigin": "US"},
+            }
+        ],
+        "cartons": [
+            {
+                "cartonIdentifiers": [
+                    {"containerIdentificationType": "SSCC", "containerIdentificationNumber": "001234560000000018"}
+                ],
+                "cartonSequenceNumber": "1",
+                "weight": {"unitOfMeasure": "Lb", "value": "22.5"},
+                "items": [
+                    {
+                        "itemReference": "1",
+                        "shippedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches", "unitSize": 1},
+                        "itemDetails": {"purchaseOrderNumber": number},
+                    }
+                ],
+            }
+        ],
     }
 
 
 def shipment(number, ident="SHP-0001", quantity=10):
     now = datetime.now(timezone.utc)
     return {
-        "vendorShipmentIdentifier": ident, "transactionType": "New",
-        "buyerReferenceNumber": "BRN-1", "transactionDate": now,
-        "currentShipmentStatus": "Created", "currentshipmentStatusDate": now,
+        "vendorShipmentIdentifier": ident,
+        "transactionType": "New",
+        "buyerReferenceNumber": "BRN-1",
+        "transactionDate": now,
+        "currentShipmentStatus": "Created",
+        "currentshipmentStatusDate": now,
         "shipmentFreightTerm": "Collect",
-        "sellingParty": {"partyId": VENDOR}, "shipFromParty": WAREHOUSE,
+        "sellingParty": {"partyId": VENDOR},
+        "shipFromParty": WAREHOUSE,
         "shipToParty": {"partyId": FC},
-        "shipmentMeasurements": {"totalCartonCount": 1,
-                                 "shipmentWeight": {"unitOfMeasure": "Lb", "value": "22.5"}},
+        "shipmentMeasurements": {"totalCartonCount": 1, "shipmentWeight": {"unitOfMeasure": "Lb", "value": "22.5"}},
         "collectFreightPickupDetails": {"requestedPickUp": now + timedelta(days=1)},
-        "purchaseOrders": [{"purchaseOrderNumber": number, "items": [{
-            "itemSequenceNumber": "1", "vendorProductIdentifier": "0012345678905",
-            "shippedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches"}}]}],
-        "containers": [{"containerType": "carton", "containerSequenceNumber": "1",
-                        "containerIdentifiers": [{"containerIdentificationType": "SSCC",
-                                                  "containerIdentificationNumber":
-                                                      "001234560000000025"}],
-                        "packedItems": [{"itemSequenceNumber": "1",
-                                         "packedQuantity": {"amount": quantity,
-                                                            "unitOfMeasure": "Eaches"}}]}],
+        "purchaseOrders": [
+            {
+                "purchaseOrderNumber": number,
+                "items": [
+                    {
+                        "itemSequenceNumber": "1",
+                        "vendorProductIdentifier": "0012345678905",
+                        "shippedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches"},
+                    }
+                ],
+            }
+        ],
+        "containers": [
+            {
+                "containerType": "carton",
+                "containerSequenceNumber": "1",
+                "containerIdentifiers": [
+                    {"containerIdentificationType": "SSCC", "containerIdentificationNumber": "001234560000000025"}
+                ],
+                "packedItems": [
+                    {"itemSequenceNumber": "1", "packedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches"}}
+                ],
+            }
+        ],
     }
 
 
 def invoice(number, invoice_id="INV-0001", quantity=10):
     return {
-        "invoiceType": "Invoice", "id": invoice_id, "date": datetime.now(timezone.utc),
-        "remitToParty": {"partyId": VENDOR, "address": {
-            "name": "Acorn Coffee Co", "addressLine1": "100 Roastery Way", "city": "Portland",
-            "stateOrRegion": "OR", "postalOrZipCode": "97201", "countryCode": "US"}},
-        "billToParty": {"partyId": "AMZN"}, "shipToParty": {"partyId": FC},
+        "invoiceType": "Invoice",
+        "id": invoice_id,
+        "date": datetime.now(timezone.utc),
+        "remitToParty": {
+            "partyId": VENDOR,
+            "address": {
+                "name": "Acorn Coffee Co",
+                "addressLine1": "100 Roastery Way",
+                "city": "Portland",
+                "stateOrRegion": "OR",
+                "postalOrZipCode": "97201",
+                "countryCode": "US",
+            },
+        },
+        "billToParty": {"partyId": "AMZN"},
+        "shipToParty": {"partyId": FC},
         "paymentTerms": {"type": "Basic", "netDueDays": 30},
         "invoiceTotal": {"currencyCode": "USD", "amount": "135.00"},
-        "taxDetails": [{"taxType": "ST", "taxRate": "8", "taxAmount": {
-            "currencyCode": "USD", "amount": "10.00"}}],
-        "items": [{"itemSequenceNumber": 1, "amazonProductIdentifier": "B0ACORN001",
-                   "vendorProductIdentifier": "0012345678905",
-                   "invoicedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches"},
-                   "netCost": {"currencyCode": "USD", "amount": "12.50"},
-                   "purchaseOrderNumber": number}],
+        "taxDetails": [{"taxType": "ST", "taxRate": "8", "taxAmount": {"currencyCode": "USD", "amount": "10.00"}}],
+        "items": [
+            {
+                "itemSequenceNumber": 1,
+                "amazonProductIdentifier": "B0ACORN001",
+                "vendorProductIdentifier": "0012345678905",
+                "invoicedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches"},
+                "netCost": {"currencyCode": "USD", "amount": "12.50"},
+                "purchaseOrderNumber": number,
+            }
+        ],
     }

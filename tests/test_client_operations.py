@@ -1,13 +1,12 @@
 """Operations against the simulator: pagination, windows, submissions, reports, redaction."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from spapi import InvalidBodyError, SpApiClient, redact
 from spapi.params import build_params, windowed
 from spapi.timeutil import to_amz
-from test_client_common import (acknowledgement, add_orders, invoice, make_client, shipment,
-                                shipment_confirmation)
+from test_client_common import acknowledgement, add_orders, invoice, make_client, shipment, shipment_confirmation
 
 
 @pytest.fixture
@@ -31,36 +30,43 @@ def test_seven_day_windows_are_split(sim):
     start = datetime.now(timezone.utc) - timedelta(days=29)
     numbers = add_orders(sim, 28, start=start, step=timedelta(days=1))
     client, rec = make_client(sim)
-    got = [o["purchaseOrderNumber"] for o in client.iter_purchase_orders(
-        created_after=start - timedelta(hours=1))]
+    got = [o["purchaseOrderNumber"] for o in client.iter_purchase_orders(created_after=start - timedelta(hours=1))]
     assert got == numbers  # no 400 InvalidInput from the simulator, no duplicates
-    windows = [(e.params["createdAfter"], e.params["createdBefore"])
-               for e in rec.calls("getPurchaseOrders")]
+    windows = [(e.params["createdAfter"], e.params["createdBefore"]) for e in rec.calls("getPurchaseOrders")]
     assert len(windows) == 5 and all(e.status == 200 for e in rec.calls("getPurchaseOrders"))
-    for (a1, b1), (a2, _b2) in zip(windows, windows[1:]):
+    for (_a1, b1), (a2, _b2) in zip(windows, windows[1:]):
         assert b1 == a2
     assert all(a.endswith("Z") and b.endswith("Z") for a, b in windows)
 
 
 def test_windows_follow_descending_sort():
-    params = build_params("getPurchaseOrders", {"changed_after": "2026-11-01T00:00:00Z",
-                                                "changed_before": "2026-11-20T00:00:00Z",
-                                                "sort_order": "DESC"})
+    params = build_params(
+        "getPurchaseOrders",
+        {"changed_after": "2026-11-01T00:00:00Z", "changed_before": "2026-11-20T00:00:00Z", "sort_order": "DESC"},
+    )
     windows = windowed(params)
     assert [w["changedBefore"] for w in windows] == [
-        "2026-11-20T00:00:00Z", "2026-11-15T00:00:00Z", "2026-11-08T00:00:00Z"]
+        "2026-11-20T00:00:00Z",
+        "2026-11-15T00:00:00Z",
+        "2026-11-08T00:00:00Z",
+    ]
 
 
 def test_timestamps_are_sent_as_utc_z(sim):
     client, rec = make_client(sim)
     paris = timezone(timedelta(hours=1))
-    client.get_purchase_orders(created_after=datetime(2026, 11, 20, 11, 0, tzinfo=paris),
-                               created_before=datetime(2026, 11, 21, 10, 0),
-                               is_po_changed=False)
+    client.get_purchase_orders(
+        created_after=datetime(2026, 11, 20, 11, 0, tzinfo=paris),
+        created_before=datetime(2026, 11, 21, 10, 0),
+        is_po_changed=False,
+    )
     client.get_purchase_orders_status(updated_after="2026-11-20T12:00:00+02:00")
     first, second = rec.calls("getPurchaseOrders")[0], rec.calls("getPurchaseOrdersStatus")[0]
-    assert first.params == {"createdAfter": "2026-11-20T10:00:00Z",
-                            "createdBefore": "2026-11-21T10:00:00Z", "isPOChanged": "false"}
+    assert first.params == {
+        "createdAfter": "2026-11-20T10:00:00Z",
+        "createdBefore": "2026-11-21T10:00:00Z",
+        "isPOChanged": "false",
+    }
     assert second.params == {"updatedAfter": "2026-11-20T10:00:00Z"}
     assert to_amz("2026-11-20T10:00:00.123456Z") == "2026-11-20T10:00:00Z"
 
@@ -80,8 +86,9 @@ def test_get_purchase_order_and_status(sim):
     assert [s["purchaseOrderNumber"] for s in statuses] == [number]
 
 
-@pytest.mark.parametrize("outcome, status", [("success", "Success"), ("failure", "Failure"),
-                                             ("processing", "Processing")])
+@pytest.mark.parametrize(
+    "outcome, status", [("success", "Success"), ("failure", "Failure"), ("processing", "Processing")]
+)
 def test_acknowledgement_and_transaction_outcome(sim, outcome, status):
     sim.configure(transaction_outcome=outcome)
     number = add_orders(sim, 1)[0]
@@ -105,9 +112,10 @@ def test_shipments_and_invoices_submitted(sim):
     numbers = add_orders(sim, 2)
     client, _rec = make_client(sim)
     for transaction_id in (
-            client.submit_shipment_confirmations([shipment_confirmation(numbers[0])]),
-            client.submit_shipments([shipment(numbers[1])]),
-            client.submit_invoices([invoice(numbers[0])])):
+        client.submit_shipment_confirmations([shipment_confirmation(numbers[0])]),
+        client.submit_shipments([shipment(numbers[1])]),
+        client.submit_invoices([invoice(numbers[0])]),
+    ):
         assert client.get_transaction(transaction_id)["status"] == "Success"
     shipments = list(client.iter_shipment_details())
     assert {s["vendorShipmentIdentifier"] for s in shipments} == {"ASN-0001", "SHP-0001"}
@@ -158,11 +166,14 @@ def test_redaction_of_personal_data(sim):
 
 
 def test_redact_keeps_error_codes_and_masks_secrets():
-    data = {"errors": [{"code": "InvalidInput", "message": "m"}], "access_token": "a",
-            "x-amz-access-token": "b", "restrictedDataToken": "c",
-            "buyerInfo": {"name": "Jane", "email": "j@x", "taxInfo": {
-                "taxRegistrationNumber": "DE123"}},
-            "carrier": {"name": "UPS"}}
+    data = {
+        "errors": [{"code": "InvalidInput", "message": "m"}],
+        "access_token": "a",
+        "x-amz-access-token": "b",
+        "restrictedDataToken": "c",
+        "buyerInfo": {"name": "Jane", "email": "j@x", "taxInfo": {"taxRegistrationNumber": "DE123"}},
+        "carrier": {"name": "UPS"},
+    }
     masked = redact(data)
     assert masked["errors"][0]["code"] == "InvalidInput"
     assert masked["access_token"] == masked["x-amz-access-token"] == "***"
@@ -178,10 +189,13 @@ def test_redact_keeps_error_codes_and_masks_secrets():
 def test_report_gzip_download(sim):
     # The simulator serves its documents gzipped, like Amazon's S3 links.
     client, rec = make_client(sim)
-    report_id = client.create_report("GET_VENDOR_INVENTORY_REPORT", ["ATVPDKIKX0DER"],
-                                     data_start_time=datetime(2026, 11, 1),
-                                     data_end_time="2026-11-07T23:59:59Z",
-                                     report_options={"reportPeriod": "WEEK"})
+    report_id = client.create_report(
+        "GET_VENDOR_INVENTORY_REPORT",
+        ["ATVPDKIKX0DER"],
+        data_start_time=datetime(2026, 11, 1),
+        data_end_time="2026-11-07T23:59:59Z",
+        report_options={"reportPeriod": "WEEK"},
+    )
     report = client.get_report(report_id)
     assert report["processingStatus"] == "DONE"
     document = client.get_report_document(report["reportDocumentId"])
@@ -206,8 +220,7 @@ def test_parse_report_document_formats():
 
 def test_restricted_data_token(sim):
     client, _rec = make_client(sim)
-    rdt = client.create_restricted_data_token(
-        [{"method": "GET", "path": "/vendor/orders/v1/purchaseOrders"}])
+    rdt = client.create_restricted_data_token([{"method": "GET", "path": "/vendor/orders/v1/purchaseOrders"}])
     assert rdt["restrictedDataToken"] and rdt["expiresIn"] > 0
 
 
@@ -220,6 +233,5 @@ def test_invoices_api_2026(sim):
     assert headers and headers[0]["invoiceNumber"] == "INV-0001"
     detail = client.get_invoice(headers[0]["invoiceIdentifier"], marketplace_id="ATVPDKIKX0DER")
     assert detail["invoiceHeader"]["invoiceIdentifier"] == headers[0]["invoiceIdentifier"]
-    items = list(client.iter_invoice_items(headers[0]["invoiceIdentifier"],
-                                           marketplace_id="ATVPDKIKX0DER"))
+    items = list(client.iter_invoice_items(headers[0]["invoiceIdentifier"], marketplace_id="ATVPDKIKX0DER"))
     assert len(items) == len(detail.get("invoiceItems") or [])

@@ -1,8 +1,8 @@
 """Retries, error mapping, the exchange hook and the client-side rate limiter."""
+
 import json
 
 import pytest
-
 from spapi import RequestError, ThrottledError, TransientError
 from spapi.ratelimit import RateLimiter, TokenBucket
 from test_client_common import CLIENT_SECRET, REFRESH_TOKEN, add_orders, make_client
@@ -36,16 +36,19 @@ def test_429_beyond_retries_is_throttled_error(sim):
 
 def test_retry_time_budget_bounds_retries(sim):
     sim.configure(faults=[{"operation": "getPurchaseOrders", "status": 503, "count": 10}])
-    client, rec = make_client(sim, max_retries=10, backoff_base=4, backoff_max=4,
-                              max_retry_time=5)
+    client, rec = make_client(sim, max_retries=10, backoff_base=4, backoff_max=4, max_retry_time=5)
     with pytest.raises(TransientError):
         client.get_purchase_orders()
     assert sum(rec.sleeps) <= 5
 
 
 def test_503_then_success(sim):
-    sim.configure(faults=[{"operation": "getPurchaseOrders", "status": 503, "count": 1},
-                          {"operation": "getPurchaseOrders", "status": 500, "count": 1}])
+    sim.configure(
+        faults=[
+            {"operation": "getPurchaseOrders", "status": 503, "count": 1},
+            {"operation": "getPurchaseOrders", "status": 500, "count": 1},
+        ]
+    )
     client, rec = make_client(sim)
     client.get_purchase_orders()
     assert [e.status for e in rec.calls("getPurchaseOrders")] == [503, 500, 200]
@@ -82,8 +85,7 @@ def test_timeout_is_retried(sim):
 def test_400_is_not_retried_and_carries_errors(sim):
     client, rec = make_client(sim)
     with pytest.raises(RequestError) as info:
-        client.get_purchase_orders(created_after="2026-01-01T00:00:00Z",
-                                   created_before="2026-02-01T00:00:00Z")
+        client.get_purchase_orders(created_after="2026-01-01T00:00:00Z", created_before="2026-02-01T00:00:00Z")
     error = info.value
     assert len(rec.calls("getPurchaseOrders")) == 1 and not rec.sleeps
     assert error.status == 400 and error.errors[0]["code"] == "InvalidInput"

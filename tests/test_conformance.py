@@ -4,16 +4,14 @@
 (b) every static sandbox example of an implemented operation: its request passes the client's
 strict checks and the schema, and its response goes through the client's lenient parsing.
 """
+
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
-
-from spapi import InvalidBodyError, SpApiError
-from spapi import parsing
+from spapi import InvalidBodyError, SpApiError, parsing
 from spapi.base import error_from_response
 from spapi.params import QUERY_PARAMS, build_params
 from spapi.validation import BODY_RULES, body_problems, check_body
-from test_client_common import (acknowledgement, add_orders, invoice, make_client, shipment,
-                                shipment_confirmation)
+from test_client_common import acknowledgement, add_orders, invoice, make_client, shipment, shipment_confirmation
 
 MODELS = {
     "orders": "vendor-orders-api-model/vendorOrders.json",
@@ -26,14 +24,23 @@ MODELS = {
 }
 # operationId -> model it lives in (every operation the client implements).
 IMPLEMENTED = {
-    "getPurchaseOrders": "orders", "getPurchaseOrder": "orders",
-    "submitAcknowledgement": "orders", "getPurchaseOrdersStatus": "orders",
-    "SubmitShipmentConfirmations": "shipments", "SubmitShipments": "shipments",
-    "GetShipmentDetails": "shipments", "GetShipmentLabels": "shipments",
-    "submitInvoices": "invoices", "getTransaction": "transactions",
-    "createReport": "reports", "getReport": "reports", "getReportDocument": "reports",
-    "getReports": "reports", "createRestrictedDataToken": "tokens",
-    "getInvoiceHeaders": "finances", "getInvoice": "finances",
+    "getPurchaseOrders": "orders",
+    "getPurchaseOrder": "orders",
+    "submitAcknowledgement": "orders",
+    "getPurchaseOrdersStatus": "orders",
+    "SubmitShipmentConfirmations": "shipments",
+    "SubmitShipments": "shipments",
+    "GetShipmentDetails": "shipments",
+    "GetShipmentLabels": "shipments",
+    "submitInvoices": "invoices",
+    "getTransaction": "transactions",
+    "createReport": "reports",
+    "getReport": "reports",
+    "getReportDocument": "reports",
+    "getReports": "reports",
+    "createRestrictedDataToken": "tokens",
+    "getInvoiceHeaders": "finances",
+    "getInvoice": "finances",
 }
 # 4xx examples whose fault only Amazon's servers can see (an unknown report type).
 SERVER_SIDE_ONLY = {("createReport", "400")}
@@ -42,7 +49,7 @@ PAYLOAD_APIS = {"orders", "shipments", "invoices", "transactions"}
 
 def _operation(model, operation_id):
     for methods in model["paths"].values():
-        for method, operation in methods.items():
+        for operation in methods.values():
             if isinstance(operation, dict) and operation.get("operationId") == operation_id:
                 return operation
     raise LookupError(operation_id)
@@ -57,14 +64,14 @@ def _body_ref(operation):
 
 def _schema_errors(model, ref, body):
     validator = Draft4Validator({**model, "$ref": ref}, format_checker=FormatChecker())
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-            for e in validator.iter_errors(body)]
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
 
 
 def _examples():
     """(operation, status code, example) for every static sandbox example; collected from
     the models at import time so each case is named (skipped later if models are absent)."""
     import json
+
     from conftest import MODELS_DIR
 
     cases = []
@@ -74,10 +81,8 @@ def _examples():
             continue
         operation = _operation(json.loads(path.read_text()), operation_id)
         for code, response in operation["responses"].items():
-            for index, example in enumerate(
-                    response.get("x-amzn-api-sandbox", {}).get("static", [])):
-                cases.append(pytest.param(operation_id, code, example,
-                                          id=f"{operation_id}-{code}-{index}"))
+            for index, example in enumerate(response.get("x-amzn-api-sandbox", {}).get("static", [])):
+                cases.append(pytest.param(operation_id, code, example, id=f"{operation_id}-{code}-{index}"))
     return cases or [pytest.param(None, None, None, id="models-absent")]
 
 
@@ -85,10 +90,10 @@ def _examples():
 SUBMITS = {
     "submitAcknowledgement": lambda c, n: c.submit_acknowledgement([acknowledgement(n[0])]),
     "SubmitShipmentConfirmations": lambda c, n: c.submit_shipment_confirmations(
-        [shipment_confirmation(n[0]), shipment_confirmation(n[1], ident="ASN-0002")]),
+        [shipment_confirmation(n[0]), shipment_confirmation(n[1], ident="ASN-0002")]
+    ),
     "SubmitShipments": lambda c, n: c.submit_shipments([shipment(n[0])]),
-    "submitInvoices": lambda c, n: c.submit_invoices([invoice(n[0]), invoice(
-        n[1], invoice_id="INV-0002")]),
+    "submitInvoices": lambda c, n: c.submit_invoices([invoice(n[0]), invoice(n[1], invoice_id="INV-0002")]),
 }
 
 
@@ -112,14 +117,18 @@ def test_other_bodies_match_model(simulator, load_model, operation_id):
     simulator.configure(rate_limiting=False)
     client, rec = make_client(simulator)
     if operation_id == "createReport":
-        client.create_report("GET_VENDOR_SALES_REPORT", ["ATVPDKIKX0DER"],
-                             data_start_time="2026-11-01T00:00:00Z",
-                             data_end_time="2026-11-07T23:59:59Z",
-                             report_options={"reportPeriod": "WEEK"})
+        client.create_report(
+            "GET_VENDOR_SALES_REPORT",
+            ["ATVPDKIKX0DER"],
+            data_start_time="2026-11-01T00:00:00Z",
+            data_end_time="2026-11-07T23:59:59Z",
+            report_options={"reportPeriod": "WEEK"},
+        )
     else:
         client.create_restricted_data_token(
-            [{"method": "GET", "path": "/vendor/orders/v1/purchaseOrders",
-              "dataElements": ["buyerInfo"]}], target_application="amzn1.sellerapps.app.x")
+            [{"method": "GET", "path": "/vendor/orders/v1/purchaseOrders", "dataElements": ["buyerInfo"]}],
+            target_application="amzn1.sellerapps.app.x",
+        )
     body = rec.calls(operation_id)[0].request_body
     ref = _body_ref(_operation(model, operation_id))
     assert _schema_errors(model, ref, body) == []
@@ -135,8 +144,11 @@ class _Answer:
 
 
 def _check_request(model, operation_id, code, parameters):
-    query = {name: p["value"] for name, p in parameters.items()
-             if name in QUERY_PARAMS.get(operation_id, ()) and "value" in p}
+    query = {
+        name: p["value"]
+        for name, p in parameters.items()
+        if name in QUERY_PARAMS.get(operation_id, ()) and "value" in p
+    }
     if query:
         build_params(operation_id, query)  # the client accepts every documented filter
     body = (parameters.get("body") or {}).get("value")

@@ -1,4 +1,5 @@
 """SP-API simulator: LWA, access checks, throttling, faults and Retail Procurement Orders."""
+
 import copy
 
 import pytest
@@ -8,37 +9,71 @@ NOW = "2026-03-10T12:00:00Z"
 CREDS = {"client_id": "acorn-sim-client", "client_secret": "acorn-sim-secret"}
 
 
-def make_order(number="PO000001", created="2026-03-09T08:00:00Z", vendor="ACME1", items=None,
-               state="New", ship_to="ABE8"):
+def make_order(
+    number="PO000001", created="2026-03-09T08:00:00Z", vendor="ACME1", items=None, state="New", ship_to="ABE8"
+):
     items = items or [
-        {"itemSequenceNumber": "1", "amazonProductIdentifier": "B0ACRN0001",
-         "vendorProductIdentifier": "0860123450010", "isBackOrderAllowed": False,
-         "orderedQuantity": {"amount": 10, "unitOfMeasure": "Cases", "unitSize": 6},
-         "netCost": {"currencyCode": "USD", "amount": "11.40"}},
-        {"itemSequenceNumber": "2", "amazonProductIdentifier": "B0ACRN0004",
-         "vendorProductIdentifier": "0860123450041", "isBackOrderAllowed": True,
-         "orderedQuantity": {"amount": 5, "unitOfMeasure": "Eaches", "unitSize": 1},
-         "netCost": {"currencyCode": "USD", "amount": "38.50"}},
+        {
+            "itemSequenceNumber": "1",
+            "amazonProductIdentifier": "B0ACRN0001",
+            "vendorProductIdentifier": "0860123450010",
+            "isBackOrderAllowed": False,
+            "orderedQuantity": {"amount": 10, "unitOfMeasure": "Cases", "unitSize": 6},
+            "netCost": {"currencyCode": "USD", "amount": "11.40"},
+        },
+        {
+            "itemSequenceNumber": "2",
+            "amazonProductIdentifier": "B0ACRN0004",
+            "vendorProductIdentifier": "0860123450041",
+            "isBackOrderAllowed": True,
+            "orderedQuantity": {"amount": 5, "unitOfMeasure": "Eaches", "unitSize": 1},
+            "netCost": {"currencyCode": "USD", "amount": "38.50"},
+        },
     ]
-    return {"purchaseOrderNumber": number, "purchaseOrderState": state,
-            "orderDetails": {"purchaseOrderDate": created, "purchaseOrderStateChangedDate": created,
-                             "sellingParty": {"partyId": vendor},
-                             "shipToParty": {"partyId": ship_to}, "items": items}}
+    return {
+        "purchaseOrderNumber": number,
+        "purchaseOrderState": state,
+        "orderDetails": {
+            "purchaseOrderDate": created,
+            "purchaseOrderStateChangedDate": created,
+            "sellingParty": {"partyId": vendor},
+            "shipToParty": {"partyId": ship_to},
+            "items": items,
+        },
+    }
 
 
 def make_ack(number="PO000001", vendor="ACME1", lines=None):
-    lines = lines or [("1", "0860123450010", [("Accepted", 10, "Cases", 6)]),
-                      ("2", "0860123450041", [("Accepted", 3, "Eaches", 1),
-                                              ("Rejected", 2, "Eaches", 1)])]
-    items = [{"itemSequenceNumber": seq, "vendorProductIdentifier": ean,
-              "orderedQuantity": {"amount": 1},
-              "itemAcknowledgements": [
-                  {"acknowledgementCode": code, "acknowledgedQuantity":
-                   {"amount": amount, "unitOfMeasure": unit, "unitSize": size},
-                   **({"rejectionReason": "TemporarilyUnavailable"} if code == "Rejected" else {})}
-                  for code, amount, unit, size in acks]} for seq, ean, acks in lines]
-    return {"acknowledgements": [{"purchaseOrderNumber": number, "sellingParty": {"partyId": vendor},
-                                  "acknowledgementDate": "2026-03-10T10:00:00Z", "items": items}]}
+    lines = lines or [
+        ("1", "0860123450010", [("Accepted", 10, "Cases", 6)]),
+        ("2", "0860123450041", [("Accepted", 3, "Eaches", 1), ("Rejected", 2, "Eaches", 1)]),
+    ]
+    items = [
+        {
+            "itemSequenceNumber": seq,
+            "vendorProductIdentifier": ean,
+            "orderedQuantity": {"amount": 1},
+            "itemAcknowledgements": [
+                {
+                    "acknowledgementCode": code,
+                    "acknowledgedQuantity": {"amount": amount, "unitOfMeasure": unit, "unitSize": size},
+                    **({"rejectionReason": "TemporarilyUnavailable"} if code == "Rejected" else {}),
+                }
+                for code, amount, unit, size in acks
+            ],
+        }
+        for seq, ean, acks in lines
+    ]
+    return {
+        "acknowledgements": [
+            {
+                "purchaseOrderNumber": number,
+                "sellingParty": {"partyId": vendor},
+                "acknowledgementDate": "2026-03-10T10:00:00Z",
+                "items": items,
+            }
+        ]
+    }
 
 
 class Api:
@@ -47,8 +82,7 @@ class Api:
         self.token = self.lwa().json()["access_token"]
 
     def lwa(self, **form):
-        data = {"grant_type": "refresh_token", "refresh_token": "acorn-sim-refresh", **CREDS,
-                **form}
+        data = {"grant_type": "refresh_token", "refresh_token": "acorn-sim-refresh", **CREDS, **form}
         return requests.post(f"{self.url}/auth/o2/token", data=data, timeout=10)
 
     def get(self, path, token=None, **params):
@@ -84,12 +118,15 @@ def test_lwa_refresh_token_success(api):
     assert body["refresh_token"] == "acorn-sim-refresh"
 
 
-@pytest.mark.parametrize("form, status, error", [
-    ({"client_secret": "wrong"}, 401, "invalid_client"),
-    ({"client_id": "other"}, 401, "invalid_client"),
-    ({"refresh_token": "revoked"}, 400, "invalid_grant"),
-    ({"grant_type": "client_credentials"}, 400, "unsupported_grant_type"),
-])
+@pytest.mark.parametrize(
+    "form, status, error",
+    [
+        ({"client_secret": "wrong"}, 401, "invalid_client"),
+        ({"client_id": "other"}, 401, "invalid_client"),
+        ({"refresh_token": "revoked"}, 400, "invalid_grant"),
+        ({"grant_type": "client_credentials"}, 400, "unsupported_grant_type"),
+    ],
+)
 def test_lwa_errors(api, form, status, error):
     response = api.lwa(**form)
     assert response.status_code == status
@@ -97,21 +134,26 @@ def test_lwa_errors(api, form, status, error):
     if error == "invalid_client":
         assert response.json()["error_description"] == "Client authentication failed"
     if error == "invalid_grant":
-        assert response.json()["error_description"] == \
-            "The request has an invalid grant parameter : refresh_token"
+        assert response.json()["error_description"] == "The request has an invalid grant parameter : refresh_token"
 
 
 def test_consent_and_authorization_code(api):
-    response = requests.get(f"{api.url}/apps/authorize/consent", allow_redirects=False, timeout=10,
-                            params={"application_id": "amzn1.sp.solution.x", "state": "s-42",
-                                    "redirect_uri": "https://odoo.example/amazon/callback"})
+    response = requests.get(
+        f"{api.url}/apps/authorize/consent",
+        allow_redirects=False,
+        timeout=10,
+        params={
+            "application_id": "amzn1.sp.solution.x",
+            "state": "s-42",
+            "redirect_uri": "https://odoo.example/amazon/callback",
+        },
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     assert location.startswith("https://odoo.example/amazon/callback?state=s-42&")
     code = requests.utils.urlparse(location).query.split("spapi_oauth_code=")[1]
     assert "selling_partner_id=A2" in location
-    form = {"grant_type": "authorization_code", "code": code,
-            "redirect_uri": "https://odoo.example/amazon/callback"}
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": "https://odoo.example/amazon/callback"}
     first = api.lwa(**form)
     assert first.status_code == 200 and first.json()["refresh_token"] == "acorn-sim-refresh"
     again = api.lwa(**form)
@@ -130,8 +172,11 @@ def test_consent_redirect_uri_from_config_or_400(api):
 
 def test_missing_and_bad_token(api):
     for token in ("", "Atza|forged"):
-        response = requests.get(f"{api.url}/vendor/orders/v1/purchaseOrders", timeout=10,
-                                headers={"x-amz-access-token": token} if token else {})
+        response = requests.get(
+            f"{api.url}/vendor/orders/v1/purchaseOrders",
+            timeout=10,
+            headers={"x-amz-access-token": token} if token else {},
+        )
         assert response.status_code == 403
         error = response.json()["errors"][0]
         assert error["code"] == "Unauthorized"
@@ -199,16 +244,21 @@ def test_status_faults_are_consumed(api, status, code):
 
 
 def test_faults_in_order_and_wildcard(api):
-    api.sim.configure(faults=[{"operation": "*", "status": 503},
-                              {"operation": "getPurchaseOrdersStatus", "status": 500}])
+    api.sim.configure(
+        faults=[{"operation": "*", "status": 503}, {"operation": "getPurchaseOrdersStatus", "status": 500}]
+    )
     assert api.get("/vendor/orders/v1/purchaseOrdersStatus").status_code == 503
     assert api.get("/vendor/orders/v1/purchaseOrdersStatus").status_code == 500
     assert api.get("/vendor/orders/v1/purchaseOrdersStatus").status_code == 200
 
 
 def test_delay_and_malformed_faults(api):
-    api.sim.configure(faults=[{"operation": "getPurchaseOrders", "delay": 0.5, "count": 1},
-                              {"operation": "getPurchaseOrders", "malformed": True}])
+    api.sim.configure(
+        faults=[
+            {"operation": "getPurchaseOrders", "delay": 0.5, "count": 1},
+            {"operation": "getPurchaseOrders", "malformed": True},
+        ]
+    )
     slow = api.get("/vendor/orders/v1/purchaseOrders")
     assert slow.status_code == 200 and slow.elapsed.total_seconds() >= 0.5
     broken = api.get("/vendor/orders/v1/purchaseOrders")
@@ -242,8 +292,7 @@ def test_get_purchase_orders_filters(api):
     assert numbers(purchaseOrderState="Acknowledged") == []
     assert numbers(createdBefore="2026-03-08T12:00:00+00:00") == ["PO000003", "PO000002"]
     short = api.get("/vendor/orders/v1/purchaseOrders", includeDetails="false").json()
-    assert short["payload"]["orders"][0] == {"purchaseOrderNumber": "PO000003",
-                                             "purchaseOrderState": "New"}
+    assert short["payload"]["orders"][0] == {"purchaseOrderNumber": "PO000003", "purchaseOrderState": "New"}
     api.sim.configure(clock="2026-03-11T09:00:00Z")
     api.token = api.lwa().json()["access_token"]
     assert "PO000004" in numbers()
@@ -258,31 +307,33 @@ def test_replace_sets_changed_date(api):
     assert order["orderDetails"]["purchaseOrderChangedDate"] == NOW
 
 
-@pytest.mark.parametrize("params", [
-    {"createdAfter": "2026-03-01T00:00:00Z"},
-    {"createdAfter": "2026-03-01T00:00:00Z", "createdBefore": "2026-03-09T00:00:01Z"},
-    {"changedAfter": "2026-02-20T00:00:00Z", "changedBefore": "2026-03-01T00:00:00Z"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"createdAfter": "2026-03-01T00:00:00Z"},
+        {"createdAfter": "2026-03-01T00:00:00Z", "createdBefore": "2026-03-09T00:00:01Z"},
+        {"changedAfter": "2026-02-20T00:00:00Z", "changedBefore": "2026-03-01T00:00:00Z"},
+    ],
+)
 def test_seven_day_rule(api, params):
     response = api.get("/vendor/orders/v1/purchaseOrders", **params)
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "InvalidInput"
     assert "7 days" in response.json()["errors"][0]["message"]
-    status = api.get("/vendor/orders/v1/purchaseOrdersStatus",
-                     **{k.replace("changed", "updated"): v for k, v in params.items()})
+    status = api.get(
+        "/vendor/orders/v1/purchaseOrdersStatus", **{k.replace("changed", "updated"): v for k, v in params.items()}
+    )
     assert status.status_code == 400
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"createdAfter": "yesterday"},
-                                    {"sortOrder": "UP"}])
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"createdAfter": "yesterday"}, {"sortOrder": "UP"}])
 def test_invalid_parameters(api, params):
     response = api.get("/vendor/orders/v1/purchaseOrders", **params)
     assert response.status_code == 400 and response.json()["errors"][0]["code"] == "InvalidInput"
 
 
 def test_pagination_with_filters_and_tampering(api):
-    api.sim.add_purchase_orders([make_order(f"PO1{i:05d}", f"2026-03-09T0{i}:00:00Z")
-                                 for i in range(7)])
+    api.sim.add_purchase_orders([make_order(f"PO1{i:05d}", f"2026-03-09T0{i}:00:00Z") for i in range(7)])
     filters = {"createdAfter": "2026-03-04T12:00:00Z", "limit": 3}
     seen, token, pages = [], None, 0
     while True:
@@ -295,8 +346,12 @@ def test_pagination_with_filters_and_tampering(api):
         token = payload["pagination"]["nextToken"]
     assert pages == 3 and seen == [f"PO1{i:05d}" for i in range(7)]
     first = api.get("/vendor/orders/v1/purchaseOrders", **filters).json()["payload"]
-    tampered = api.get("/vendor/orders/v1/purchaseOrders", createdAfter="2026-03-05T00:00:00Z",
-                       limit=3, nextToken=first["pagination"]["nextToken"])
+    tampered = api.get(
+        "/vendor/orders/v1/purchaseOrders",
+        createdAfter="2026-03-05T00:00:00Z",
+        limit=3,
+        nextToken=first["pagination"]["nextToken"],
+    )
     assert tampered.status_code == 400
     assert tampered.json()["errors"][0]["code"] == "InvalidInput"
     garbage = api.get("/vendor/orders/v1/purchaseOrders", nextToken="not-a-token")
@@ -316,12 +371,12 @@ def test_acknowledgement_success_changes_state_and_status(api):
     assert transaction["status"] == "Success" and "errors" not in transaction
     order = api.get("/vendor/orders/v1/purchaseOrders/PO000001").json()["payload"]
     assert order["purchaseOrderState"] == "Acknowledged"
-    status = api.get("/vendor/orders/v1/purchaseOrdersStatus",
-                     purchaseOrderNumber="PO000001").json()["payload"]["ordersStatus"][0]
+    status = api.get("/vendor/orders/v1/purchaseOrdersStatus", purchaseOrderNumber="PO000001").json()["payload"][
+        "ordersStatus"
+    ][0]
     first, second = status["itemStatus"]
     assert first["acknowledgementStatus"]["confirmationStatus"] == "ACCEPTED"
-    assert first["acknowledgementStatus"]["acceptedQuantity"] == \
-        {"amount": 10, "unitOfMeasure": "Cases", "unitSize": 6}
+    assert first["acknowledgementStatus"]["acceptedQuantity"] == {"amount": 10, "unitOfMeasure": "Cases", "unitSize": 6}
     assert second["acknowledgementStatus"]["confirmationStatus"] == "PARTIALLY_ACCEPTED"
     assert second["acknowledgementStatus"]["rejectedQuantity"]["amount"] == 2
     assert second["receivingStatus"]["receiveStatus"] == "NOT_RECEIVED"
@@ -336,16 +391,26 @@ def test_acknowledgement_in_eaches_of_a_cases_line(api):
     assert api.submit_ack(too_many)["status"] == "Failure"
 
 
-@pytest.mark.parametrize("mutate, fragment", [
-    (lambda a: a["acknowledgements"][0].update(purchaseOrderNumber="UNKNOWN1"), "does not exist"),
-    (lambda a: a["acknowledgements"][0].update(sellingParty={"partyId": "ACME2"}), "sellingParty"),
-    (lambda a: a["acknowledgements"][0]["items"][0].update(vendorProductIdentifier="999"),
-     "does not match"),
-    (lambda a: a["acknowledgements"][0]["items"][1]["itemAcknowledgements"][0]
-     ["acknowledgedQuantity"].update(amount=4), "only 5 were ordered"),
-    (lambda a: a["acknowledgements"][0]["items"][0]["itemAcknowledgements"][0]
-     ["acknowledgedQuantity"].update(amount=11), "only 60 were ordered"),
-])
+@pytest.mark.parametrize(
+    "mutate, fragment",
+    [
+        (lambda a: a["acknowledgements"][0].update(purchaseOrderNumber="UNKNOWN1"), "does not exist"),
+        (lambda a: a["acknowledgements"][0].update(sellingParty={"partyId": "ACME2"}), "sellingParty"),
+        (lambda a: a["acknowledgements"][0]["items"][0].update(vendorProductIdentifier="999"), "does not match"),
+        (
+            lambda a: a["acknowledgements"][0]["items"][1]["itemAcknowledgements"][0]["acknowledgedQuantity"].update(
+                amount=4
+            ),
+            "only 5 were ordered",
+        ),
+        (
+            lambda a: a["acknowledgements"][0]["items"][0]["itemAcknowledgements"][0]["acknowledgedQuantity"].update(
+                amount=11
+            ),
+            "only 60 were ordered",
+        ),
+    ],
+)
 def test_acknowledgement_rule_failures(api, mutate, fragment):
     api.sim.add_purchase_orders([make_order()])
     body = make_ack()
@@ -364,13 +429,11 @@ def test_acknowledgement_schema_failure(api, spapi_models_dir):
     assert api.sim.validator.active
     api.sim.add_purchase_orders([make_order()])
     body = make_ack()
-    body["acknowledgements"][0]["items"][0]["itemAcknowledgements"][0]["acknowledgementCode"] = \
-        "Maybe"
+    body["acknowledgements"][0]["items"][0]["itemAcknowledgements"][0]["acknowledgementCode"] = "Maybe"
     body["acknowledgements"][0]["unexpected"] = {"deep": True}
     transaction = api.submit_ack(body)
     assert transaction["status"] == "Failure"
-    assert any("Schema violation" in e["message"] and "Maybe" in e["message"]
-               for e in transaction["errors"])
+    assert any("Schema violation" in e["message"] and "Maybe" in e["message"] for e in transaction["errors"])
 
 
 def test_acknowledgement_structural_failure_without_schema(api):
@@ -413,17 +476,20 @@ def test_unknown_transaction(api):
 def test_status_filters_and_receiving(api):
     api.sim.add_purchase_orders([make_order(), make_order("PO000002", ship_to="PHX6")])
     api.submit_ack(make_ack())
-    receipts = {"items": [{"itemSequenceNumber": "1", "receivedQuantity": 30,
-                           "receiveDate": "2026-03-10T11:00:00Z"},
-                          {"vendorProductIdentifier": "0860123450041", "receivedQuantity": 3}]}
-    response = requests.post(f"{api.url}/_simulator/purchase-orders/PO000001/receipts",
-                             json=receipts, timeout=10)
+    receipts = {
+        "items": [
+            {"itemSequenceNumber": "1", "receivedQuantity": 30, "receiveDate": "2026-03-10T11:00:00Z"},
+            {"vendorProductIdentifier": "0860123450041", "receivedQuantity": 3},
+        ]
+    }
+    response = requests.post(f"{api.url}/_simulator/purchase-orders/PO000001/receipts", json=receipts, timeout=10)
     assert response.status_code == 200
     items = response.json()["status"]["itemStatus"]
-    assert items[0]["receivingStatus"] == {"receiveStatus": "PARTIALLY_RECEIVED",
-                                           "receivedQuantity": {"amount": 5, "unitOfMeasure":
-                                                                "Cases", "unitSize": 6},
-                                           "lastReceiveDate": "2026-03-10T11:00:00Z"}
+    assert items[0]["receivingStatus"] == {
+        "receiveStatus": "PARTIALLY_RECEIVED",
+        "receivedQuantity": {"amount": 5, "unitOfMeasure": "Cases", "unitSize": 6},
+        "lastReceiveDate": "2026-03-10T11:00:00Z",
+    }
     assert items[1]["receivingStatus"]["receiveStatus"] == "RECEIVED"
 
     def numbers(**params):
@@ -437,8 +503,9 @@ def test_status_filters_and_receiving(api):
     assert numbers(purchaseOrderStatus="CLOSED") == []
     assert numbers(limit=1, createdAfter="2026-03-09T00:00:00Z") == ["PO000001"]
     page = api.get("/vendor/orders/v1/purchaseOrdersStatus", limit=1).json()["payload"]
-    nxt = api.get("/vendor/orders/v1/purchaseOrdersStatus", limit=1,
-                  nextToken=page["pagination"]["nextToken"]).json()["payload"]
+    nxt = api.get("/vendor/orders/v1/purchaseOrdersStatus", limit=1, nextToken=page["pagination"]["nextToken"]).json()[
+        "payload"
+    ]
     assert [s["purchaseOrderNumber"] for s in nxt["ordersStatus"]] == ["PO000002"]
     assert "pagination" not in nxt
 

@@ -1,4 +1,5 @@
 """SP-API simulator: shipments, invoices, reports, Invoices API, control API, CLI and demo."""
+
 import base64
 import gzip
 import json
@@ -13,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from test_simulator import NOW, Api, make_order
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,25 +27,46 @@ def api(simulator):
 
 
 def confirmation(ident="ASN-1", number="PO000001", kind="Original"):
-    return {"shipmentConfirmations": [{
-        "shipmentIdentifier": ident, "shipmentConfirmationType": kind,
-        "shipmentConfirmationDate": "2026-03-10T11:00:00Z", "shippedDate": "2026-03-10T11:00:00Z",
-        "sellingParty": {"partyId": "ACME1"}, "shipFromParty": {"partyId": "WH-PDX"},
-        "shipToParty": {"partyId": "ABE8"},
-        "shippedItems": [{"itemSequenceNumber": "1", "vendorProductIdentifier": "0860123450010",
-                          "shippedQuantity": {"amount": 10, "unitOfMeasure": "Cases",
-                                              "unitSize": 6},
-                          "itemDetails": {"purchaseOrderNumber": number}}]}]}
+    return {
+        "shipmentConfirmations": [
+            {
+                "shipmentIdentifier": ident,
+                "shipmentConfirmationType": kind,
+                "shipmentConfirmationDate": "2026-03-10T11:00:00Z",
+                "shippedDate": "2026-03-10T11:00:00Z",
+                "sellingParty": {"partyId": "ACME1"},
+                "shipFromParty": {"partyId": "WH-PDX"},
+                "shipToParty": {"partyId": "ABE8"},
+                "shippedItems": [
+                    {
+                        "itemSequenceNumber": "1",
+                        "vendorProductIdentifier": "0860123450010",
+                        "shippedQuantity": {"amount": 10, "unitOfMeasure": "Cases", "unitSize": 6},
+                        "itemDetails": {"purchaseOrderNumber": number},
+                    }
+                ],
+            }
+        ]
+    }
 
 
 def invoice(ident="INV-1", number="PO000001", quantity=5):
-    return {"invoiceType": "Invoice", "id": ident, "date": "2026-03-10T10:00:00Z",
-            "remitToParty": {"partyId": "ACME1"},
-            "invoiceTotal": {"currencyCode": "USD", "amount": f"{38.5 * quantity:.2f}"},
-            "items": [{"itemSequenceNumber": 1, "vendorProductIdentifier": "0860123450041",
-                       "invoicedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches"},
-                       "netCost": {"currencyCode": "USD", "amount": "38.50"},
-                       "purchaseOrderNumber": number}]}
+    return {
+        "invoiceType": "Invoice",
+        "id": ident,
+        "date": "2026-03-10T10:00:00Z",
+        "remitToParty": {"partyId": "ACME1"},
+        "invoiceTotal": {"currencyCode": "USD", "amount": f"{38.5 * quantity:.2f}"},
+        "items": [
+            {
+                "itemSequenceNumber": 1,
+                "vendorProductIdentifier": "0860123450041",
+                "invoicedQuantity": {"amount": quantity, "unitOfMeasure": "Eaches"},
+                "netCost": {"currencyCode": "USD", "amount": "38.50"},
+                "purchaseOrderNumber": number,
+            }
+        ],
+    }
 
 
 def submit(api, path, body):
@@ -56,24 +77,24 @@ def submit(api, path, body):
 
 # ------------------------------------------------------------------ shipments
 def test_shipment_confirmation_and_details(api):
-    assert submit(api, "/vendor/shipping/v1/shipmentConfirmations", confirmation())["status"] \
-        == "Success"
+    assert submit(api, "/vendor/shipping/v1/shipmentConfirmations", confirmation())["status"] == "Success"
     payload = api.get("/vendor/shipping/v1/shipments").json()["payload"]
     shipment = payload["shipments"][0]
     assert shipment["vendorShipmentIdentifier"] == "ASN-1"
     assert shipment["purchaseOrders"][0]["purchaseOrderNumber"] == "PO000001"
-    assert api.get("/vendor/shipping/v1/shipments", buyerWarehouseCode="PHX6").json()[
-        "payload"]["shipments"] == []
+    assert api.get("/vendor/shipping/v1/shipments", buyerWarehouseCode="PHX6").json()["payload"]["shipments"] == []
     assert api.get("/vendor/shipping/v1/shipments", limit=51).status_code == 400
-    replaced = submit(api, "/vendor/shipping/v1/shipmentConfirmations",
-                      confirmation(kind="Replace"))
+    replaced = submit(api, "/vendor/shipping/v1/shipmentConfirmations", confirmation(kind="Replace"))
     assert replaced["status"] == "Success"
 
 
-@pytest.mark.parametrize("body, fragment", [
-    (confirmation(), "already been used"),
-    (confirmation("ASN-2", number="NOPE0000"), "does not exist"),
-])
+@pytest.mark.parametrize(
+    "body, fragment",
+    [
+        (confirmation(), "already been used"),
+        (confirmation("ASN-2", number="NOPE0000"), "does not exist"),
+    ],
+)
 def test_shipment_confirmation_failures(api, body, fragment):
     submit(api, "/vendor/shipping/v1/shipmentConfirmations", confirmation())
     transaction = submit(api, "/vendor/shipping/v1/shipmentConfirmations", body)
@@ -82,13 +103,20 @@ def test_shipment_confirmation_failures(api, body, fragment):
 
 
 def test_submit_shipments_labels_and_pagination(api):
-    shipments = [{"vendorShipmentIdentifier": f"SHP-{i}", "transactionType": "New",
-                  "transactionDate": "2026-03-10T10:00:00Z", "buyerReferenceNumber": f"ARN{i}",
-                  "sellingParty": {"partyId": "ACME1"}, "shipFromParty": {"partyId": "WH-PDX"},
-                  "shipToParty": {"partyId": "ABE8"},
-                  "purchaseOrders": [{"purchaseOrderNumber": "PO000001"}]} for i in range(3)]
-    assert submit(api, "/vendor/shipping/v1/shipments", {"shipments": shipments})["status"] \
-        == "Success"
+    shipments = [
+        {
+            "vendorShipmentIdentifier": f"SHP-{i}",
+            "transactionType": "New",
+            "transactionDate": "2026-03-10T10:00:00Z",
+            "buyerReferenceNumber": f"ARN{i}",
+            "sellingParty": {"partyId": "ACME1"},
+            "shipFromParty": {"partyId": "WH-PDX"},
+            "shipToParty": {"partyId": "ABE8"},
+            "purchaseOrders": [{"purchaseOrderNumber": "PO000001"}],
+        }
+        for i in range(3)
+    ]
+    assert submit(api, "/vendor/shipping/v1/shipments", {"shipments": shipments})["status"] == "Success"
     again = submit(api, "/vendor/shipping/v1/shipments", {"shipments": shipments[:1]})
     assert again["status"] == "Failure" and "already been used" in again["errors"][0]["message"]
     first = api.get("/vendor/shipping/v1/transportLabels", limit=2).json()["payload"]
@@ -96,8 +124,9 @@ def test_submit_shipments_labels_and_pagination(api):
     label = first["transportLabels"][0]
     assert base64.b64decode(label["labelData"][0]["label"]).startswith(b"%PDF")
     assert label["shipmentInformation"]["vendorDetails"]["vendorShipmentIdentifier"] == "SHP-0"
-    rest = api.get("/vendor/shipping/v1/transportLabels", limit=2,
-                   nextToken=first["pagination"]["nextToken"]).json()["payload"]
+    rest = api.get("/vendor/shipping/v1/transportLabels", limit=2, nextToken=first["pagination"]["nextToken"]).json()[
+        "payload"
+    ]
     assert len(rest["transportLabels"]) == 1 and "pagination" not in rest
     only = api.get("/vendor/shipping/v1/shipments", buyerReferenceNumber="ARN2").json()
     assert [s["vendorShipmentIdentifier"] for s in only["payload"]["shipments"]] == ["SHP-2"]
@@ -105,17 +134,14 @@ def test_submit_shipments_labels_and_pagination(api):
 
 # ------------------------------------------------------------------ invoices
 def test_invoice_success_reuse_and_unknown_po(api):
-    assert submit(api, "/vendor/payments/v1/invoices", {"invoices": [invoice()]})["status"] \
-        == "Success"
+    assert submit(api, "/vendor/payments/v1/invoices", {"invoices": [invoice()]})["status"] == "Success"
     reused = submit(api, "/vendor/payments/v1/invoices", {"invoices": [invoice()]})
     assert reused["status"] == "Failure" and "already submitted" in reused["errors"][0]["message"]
-    unknown = submit(api, "/vendor/payments/v1/invoices",
-                     {"invoices": [invoice("INV-2", number="NOPE0000")]})
+    unknown = submit(api, "/vendor/payments/v1/invoices", {"invoices": [invoice("INV-2", number="NOPE0000")]})
     assert unknown["status"] == "Failure" and "does not exist" in unknown["errors"][0]["message"]
     other_payee = invoice()
     other_payee["remitToParty"]["partyId"] = "ACME2"
-    assert submit(api, "/vendor/payments/v1/invoices", {"invoices": [other_payee]})["status"] \
-        == "Success"
+    assert submit(api, "/vendor/payments/v1/invoices", {"invoices": [other_payee]})["status"] == "Success"
 
 
 def test_invoices_api_reflects_submitted_invoice(api):
@@ -127,32 +153,42 @@ def test_invoices_api_reflects_submitted_invoice(api):
     assert head["invoiceIdentifier"] == "INV-1~ACME1"
     assert head["invoiceStatus"] == "IN_PROGRESS" and head["invoiceType"] == "AP_INVENTORY"
     assert head["invoiceAmount"] == {"currencyCode": "USD", "currencyAmount": 192.5}
-    requests.post(f"{api.url}/_simulator/purchase-orders/PO000001/receipts", timeout=10,
-                  json={"items": [{"itemSequenceNumber": "2", "receivedQuantity": 5}]})
+    requests.post(
+        f"{api.url}/_simulator/purchase-orders/PO000001/receipts",
+        timeout=10,
+        json={"items": [{"itemSequenceNumber": "2", "receivedQuantity": 5}]},
+    )
     detail = api.get("/finances/invoices/2026-06-25/invoices/INV-1~ACME1", **params).json()
     assert detail["invoiceHeader"]["invoiceStatus"] == "PAID"
     line = detail["invoiceItems"][0]
-    assert line["quantity"] == 5 and line["lineItemContext"]["matchingContext"][
-        "matchedQuantity"] == 5
+    assert line["quantity"] == 5 and line["lineItemContext"]["matchingContext"]["matchedQuantity"] == 5
     assert api.get("/finances/invoices/2026-06-25/invoices").status_code == 400
     assert api.get("/finances/invoices/2026-06-25/invoices/NOPE~X", **params).status_code == 404
-    wide = api.get("/finances/invoices/2026-06-25/invoices", fromIssueDate="2025-01-01T00:00:00Z",
-                   toIssueDate="2026-03-10T00:00:00Z", **params)
+    wide = api.get(
+        "/finances/invoices/2026-06-25/invoices",
+        fromIssueDate="2025-01-01T00:00:00Z",
+        toIssueDate="2026-03-10T00:00:00Z",
+        **params,
+    )
     assert wide.status_code == 400
 
 
 def test_invoices_api_schema_shape(api, load_model):
     jsonschema = pytest.importorskip("jsonschema")
 
-    response = requests.post(f"{api.url}/_simulator/invoices", timeout=10, json=[
-        {"invoice": invoice("INV-9"), "invoiceStatus": "PARTIALLY_PAID"}])
+    response = requests.post(
+        f"{api.url}/_simulator/invoices",
+        timeout=10,
+        json=[{"invoice": invoice("INV-9"), "invoiceStatus": "PARTIALLY_PAID"}],
+    )
     assert response.json() == {"added": 1}
     model = load_model("finances-api-model/financesInvoices_2026-06-25.json")
     params = {"marketplaceId": "ATVPDKIKX0DER"}
     for path, definition in (("", "GetInvoicesResponse"), ("/INV-9~ACME1", "GetInvoiceResponse")):
         body = api.get(f"/finances/invoices/2026-06-25/invoices{path}", **params).json()
-        jsonschema.Draft4Validator({"definitions": model["definitions"],
-                                    "$ref": f"#/definitions/{definition}"}).validate(body)
+        jsonschema.Draft4Validator(
+            {"definitions": model["definitions"], "$ref": f"#/definitions/{definition}"}
+        ).validate(body)
     assert body["invoiceHeader"]["invoiceStatus"] == "PARTIALLY_PAID"
 
 
@@ -160,10 +196,13 @@ def test_invoices_api_schema_shape(api, load_model):
 def test_report_flow_with_gzip_document(api, spapi_models_dir):
     jsonschema = pytest.importorskip("jsonschema")
 
-    spec = {"reportType": "GET_VENDOR_SALES_REPORT", "marketplaceIds": ["ATVPDKIKX0DER"],
-            "dataStartTime": "2026-03-01T00:00:00Z", "dataEndTime": "2026-03-07T23:59:59Z",
-            "reportOptions": {"reportPeriod": "WEEK", "distributorView": "MANUFACTURING",
-                              "sellingProgram": "RETAIL"}}
+    spec = {
+        "reportType": "GET_VENDOR_SALES_REPORT",
+        "marketplaceIds": ["ATVPDKIKX0DER"],
+        "dataStartTime": "2026-03-01T00:00:00Z",
+        "dataEndTime": "2026-03-07T23:59:59Z",
+        "reportOptions": {"reportPeriod": "WEEK", "distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"},
+    }
     created = api.post("/reports/2021-06-30/reports", spec)
     assert created.status_code == 202
     report = api.get(f"/reports/2021-06-30/reports/{created.json()['reportId']}").json()
@@ -174,15 +213,15 @@ def test_report_flow_with_gzip_document(api, spapi_models_dir):
     content = json.loads(gzip.decompress(requests.get(document["url"], timeout=10).content))
     schema = json.loads((spapi_models_dir / "schemas/reports/vendorSalesReport.json").read_text())
     jsonschema.Draft7Validator(schema).validate(content)
-    assert content["salesByAsin"] and content["reportSpecification"]["dataStartTime"] == \
-        "2026-03-01"
+    assert content["salesByAsin"] and content["reportSpecification"]["dataStartTime"] == "2026-03-01"
     listed = api.get("/reports/2021-06-30/reports", reportTypes="GET_VENDOR_SALES_REPORT").json()
     assert [r["reportId"] for r in listed["reports"]] == [report["reportId"]]
 
 
 def test_report_unknown_type_is_fatal_and_bad_body(api):
-    created = api.post("/reports/2021-06-30/reports",
-                       {"reportType": "GET_NOTHING", "marketplaceIds": ["ATVPDKIKX0DER"]})
+    created = api.post(
+        "/reports/2021-06-30/reports", {"reportType": "GET_NOTHING", "marketplaceIds": ["ATVPDKIKX0DER"]}
+    )
     report = api.get(f"/reports/2021-06-30/reports/{created.json()['reportId']}").json()
     assert report["processingStatus"] == "FATAL" and "reportDocumentId" not in report
     assert api.post("/reports/2021-06-30/reports", {"reportType": "X"}).status_code == 400
@@ -201,31 +240,34 @@ def test_control_api_shapes(simulator):
     assert requests.post(f"{url}/_simulator/reset", timeout=10).json() == {"status": "ok"}
     config = requests.post(f"{url}/_simulator/config", json={"clock": NOW}, timeout=10).json()
     assert config["clock"] == NOW and config["transaction_outcome"] == "success"
-    assert set(config) == {"transaction_outcome", "transaction_delay", "rate_limiting",
-                           "rate_limits", "faults", "clock", "token_lifetime",
-                           "denied_operations", "redirect_uri"}
+    assert set(config) == {
+        "transaction_outcome",
+        "transaction_delay",
+        "rate_limiting",
+        "rate_limits",
+        "faults",
+        "clock",
+        "token_lifetime",
+        "denied_operations",
+        "redirect_uri",
+    }
     assert requests.get(f"{url}/_simulator/config", timeout=10).json() == config
-    assert requests.post(f"{url}/_simulator/config", json={"nope": 1}, timeout=10).status_code \
-        == 400
+    assert requests.post(f"{url}/_simulator/config", json={"nope": 1}, timeout=10).status_code == 400
     added = requests.post(f"{url}/_simulator/purchase-orders", json=[make_order()], timeout=10)
     assert added.json() == {"added": 1, "replaced": 0}
     bad = requests.post(f"{url}/_simulator/purchase-orders", json={"x": 1}, timeout=10)
     assert bad.status_code == 400 and bad.json()["errors"]
     view = requests.get(f"{url}/_simulator/purchase-orders/PO000001", timeout=10).json()
     assert set(view) == {"purchaseOrderNumber", "order", "status", "acknowledgements"}
-    assert view["status"]["itemStatus"][0]["acknowledgementStatus"]["confirmationStatus"] == \
-        "UNCONFIRMED"
+    assert view["status"]["itemStatus"][0]["acknowledgementStatus"]["confirmationStatus"] == "UNCONFIRMED"
     assert requests.get(f"{url}/_simulator/purchase-orders/NOPE", timeout=10).status_code == 404
     api = Api(simulator)
     api.post("/vendor/payments/v1/invoices", {"invoices": [invoice()]})
-    listed = requests.get(f"{url}/_simulator/submissions", params={"operation": "submitInvoices"},
-                          timeout=10).json()
+    listed = requests.get(f"{url}/_simulator/submissions", params={"operation": "submitInvoices"}, timeout=10).json()
     assert isinstance(listed, list) and len(listed) == 1
-    assert set(listed[0]) == {"operation", "transactionId", "receivedAt", "body", "valid",
-                              "errors"}
+    assert set(listed[0]) == {"operation", "transactionId", "receivedAt", "body", "valid", "errors"}
     assert listed[0]["body"]["invoices"][0]["id"] == "INV-1" and listed[0]["valid"] is True
-    assert requests.get(f"{url}/_simulator/submissions", params={"operation": "x"},
-                        timeout=10).json() == []
+    assert requests.get(f"{url}/_simulator/submissions", params={"operation": "x"}, timeout=10).json() == []
 
 
 def test_demo_data(simulator):
@@ -262,15 +304,26 @@ def free_port():
 def test_cli_serves_and_stops_on_sigterm():
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    process = subprocess.Popen([sys.executable, "-m", "spapi_simulator", "--port", str(port),
-                                "--demo", "--no-rate-limit"], cwd=ROOT, env=env,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "spapi_simulator", "--port", str(port), "--demo", "--no-rate-limit"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         for _ in range(100):
             try:
-                response = requests.post(f"http://127.0.0.1:{port}/auth/o2/token", timeout=2, data={
-                    "grant_type": "refresh_token", "refresh_token": "acorn-sim-refresh",
-                    "client_id": "acorn-sim-client", "client_secret": "acorn-sim-secret"})
+                response = requests.post(
+                    f"http://127.0.0.1:{port}/auth/o2/token",
+                    timeout=2,
+                    data={
+                        "grant_type": "refresh_token",
+                        "refresh_token": "acorn-sim-refresh",
+                        "client_id": "acorn-sim-client",
+                        "client_secret": "acorn-sim-secret",
+                    },
+                )
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)

@@ -1,12 +1,14 @@
-from . import amazon_vendor_account
-from . import amazon_vendor_account_po
-from . import amazon_vendor_audit_log
-from . import amazon_vendor_code
-from . import amazon_vendor_product
-from . import amazon_vendor_transaction
-from . import res_config_settings
-from . import res_partner
-from . import sale_order
-from . import sale_order_acknowledgement
-from . import sale_order_amazon_import
-from . import sale_order_line
+from . import (
+    amazon_vendor_account,
+    amazon_vendor_account_po,
+    amazon_vendor_audit_log,
+    amazon_vendor_code,
+    amazon_vendor_product,
+    amazon_vendor_transaction,
+    res_config_settings,
+    res_partner,
+    sale_order,
+    sale_order_acknowledgement,
+    sale_order_amazon_import,
+    sale_order_line,
+)

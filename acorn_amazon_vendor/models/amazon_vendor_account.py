@@ -30,29 +30,40 @@ class AmazonVendorAccount(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True,
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
     )
     user_id = fields.Many2one(
-        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True,
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
         domain="[('share', '=', False)]",
         help="Gets an activity when an Amazon document of this account needs attention.",
     )
     region = fields.Selection(
         [("na", "North America"), ("eu", "Europe"), ("fe", "Far East")],
-        required=True, default="na", tracking=True,
+        required=True,
+        default="na",
+        tracking=True,
         help="The SP-API region of the Vendor Central account: North America (US, CA, MX, BR), "
-             "Europe (UK, DE, FR, IT, ES, NL, SE, PL, TR, ...) or Far East (JP, AU, SG).",
+        "Europe (UK, DE, FR, IT, ES, NL, SE, PL, TR, ...) or Far East (JP, AU, SG).",
     )
     environment = fields.Selection(
         [("production", "Production"), ("sandbox", "Amazon Sandbox"), ("simulator", "ACORN Simulator")],
-        required=True, default="production", tracking=True,
+        required=True,
+        default="production",
+        tracking=True,
         help="Production talks to Amazon. Amazon Sandbox answers Amazon's static test cases. "
-             "ACORN Simulator talks to the SP-API simulator bundled with ACORN (demo and tests).",
+        "ACORN Simulator talks to the SP-API simulator bundled with ACORN (demo and tests).",
     )
     endpoint_url = fields.Char(
         string="Endpoint URL",
         help="Base URL of the SP-API. Leave empty to use Amazon's host of the region. "
-             "For the simulator it is also the base of the LWA token URL.",
+        "For the simulator it is also the base of the LWA token URL.",
     )
     application_id = fields.Char(
         string="SP-API Application ID",
@@ -60,15 +71,21 @@ class AmazonVendorAccount(models.Model):
     )
     selling_partner_id = fields.Char(readonly=True, copy=False, help="Set by Amazon when the app is authorized.")
     lwa_client_id = fields.Char(
-        string="LWA Client ID", groups="base.group_system", copy=False,
+        string="LWA Client ID",
+        groups="base.group_system",
+        copy=False,
         help="Login with Amazon client identifier of the SP-API app.",
     )
     lwa_client_secret = fields.Char(
-        string="LWA Client Secret", groups="base.group_system", copy=False,
+        string="LWA Client Secret",
+        groups="base.group_system",
+        copy=False,
         help="Login with Amazon client secret of the SP-API app.",
     )
     lwa_refresh_token = fields.Char(
-        string="Refresh Token", groups="base.group_system", copy=False,
+        string="Refresh Token",
+        groups="base.group_system",
+        copy=False,
         help="Long-lived token Amazon issues when the Vendor Central account authorizes the app.",
     )
     lwa_access_token = fields.Char(groups="base.group_system", copy=False, readonly=True)
@@ -76,20 +93,30 @@ class AmazonVendorAccount(models.Model):
     vendor_code_ids = fields.One2many("amazon.vendor.code", "account_id", string="Vendor Codes", copy=False)
     connection_state = fields.Selection(
         [("not_tested", "Not Tested"), ("connected", "Connected"), ("failed", "Failed")],
-        default="not_tested", required=True, readonly=True, copy=False, tracking=True,
+        default="not_tested",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
     )
     connection_message = fields.Text(readonly=True, copy=False)
     connection_checked_at = fields.Datetime(string="Last Checked", readonly=True, copy=False)
     audit_log_count = fields.Integer(compute="_compute_audit_log_count")
 
     _sql_constraints = [
-        ("name_company_uniq", "unique(name, company_id)", "An Amazon vendor account with this name already exists in this company."),
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "An Amazon vendor account with this name already exists in this company.",
+        ),
     ]
 
     @api.depends_context("uid")
     def _compute_audit_log_count(self):
         groups = self.env["amazon.vendor.audit.log"]._read_group(
-            [("account_id", "in", self.ids)], ["account_id"], ["__count"],
+            [("account_id", "in", self.ids)],
+            ["account_id"],
+            ["__count"],
         )
         counts = {account.id: count for account, count in groups}
         for account in self:
@@ -146,11 +173,13 @@ class AmazonVendorAccount(models.Model):
         self.ensure_one()
         account = self.sudo()
         if not (account.lwa_client_id and account.lwa_client_secret and account.lwa_refresh_token):
-            raise UserError(_(
-                "The Amazon vendor account %(name)s has no complete LWA credentials: "
-                "enter the client ID, client secret and refresh token, or authorize the app.",
-                name=self.display_name,
-            ))
+            raise UserError(
+                _(
+                    "The Amazon vendor account %(name)s has no complete LWA credentials: "
+                    "enter the client ID, client secret and refresh token, or authorize the app.",
+                    name=self.display_name,
+                )
+            )
         return spapi.SpApiClient(
             account.lwa_client_id,
             account.lwa_client_secret,
@@ -173,11 +202,13 @@ class AmazonVendorAccount(models.Model):
         """Exchange the refresh token and make one cheap call; say in plain words what happened."""
         self.ensure_one()
         ok, message = self._amazon_vendor_check_connection()
-        self.write({
-            "connection_state": "connected" if ok else "failed",
-            "connection_message": message,
-            "connection_checked_at": fields.Datetime.now(),
-        })
+        self.write(
+            {
+                "connection_state": "connected" if ok else "failed",
+                "connection_message": message,
+                "connection_checked_at": fields.Datetime.now(),
+            }
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -214,20 +245,32 @@ class AmazonVendorAccount(models.Model):
         """Turn a client error into a sentence a Vendor Central user can act on."""
         code = getattr(error, "code", None)
         if isinstance(error, spapi.AuthError) and code == "invalid_client":
-            return _("Amazon rejected the LWA client ID or client secret. Copy both again from the app's "
-                     "LWA credentials in Developer Central. (%(detail)s)", detail=error)
+            return _(
+                "Amazon rejected the LWA client ID or client secret. Copy both again from the app's "
+                "LWA credentials in Developer Central. (%(detail)s)",
+                detail=error,
+            )
         if isinstance(error, spapi.AuthError) and code == "invalid_grant":
-            return _("Amazon rejected the refresh token: it was revoked, has expired or belongs to another app. "
-                     "Authorize the app again or paste a new refresh token. (%(detail)s)", detail=error)
+            return _(
+                "Amazon rejected the refresh token: it was revoked, has expired or belongs to another app. "
+                "Authorize the app again or paste a new refresh token. (%(detail)s)",
+                detail=error,
+            )
         if isinstance(error, spapi.AuthError) and step == "call":
-            return _("The credentials work, but Amazon refused the call. The app probably lacks the "
-                     "Retail Procurement role for this Vendor Central account, or the region does not "
-                     "match the account (North America, Europe, Far East). (%(detail)s)", detail=error)
+            return _(
+                "The credentials work, but Amazon refused the call. The app probably lacks the "
+                "Retail Procurement role for this Vendor Central account, or the region does not "
+                "match the account (North America, Europe, Far East). (%(detail)s)",
+                detail=error,
+            )
         if isinstance(error, spapi.ThrottledError):
             return _("Amazon is throttling this app right now; try again in a minute. (%(detail)s)", detail=error)
         if isinstance(error, spapi.TransientError):
-            return _("Amazon could not be reached or answered with a server error; check the endpoint and "
-                     "the network, then try again. (%(detail)s)", detail=error)
+            return _(
+                "Amazon could not be reached or answered with a server error; check the endpoint and "
+                "the network, then try again. (%(detail)s)",
+                detail=error,
+            )
         return _("Amazon refused the request: %(detail)s", detail=error)
 
     def action_authorize(self):
@@ -238,8 +281,12 @@ class AmazonVendorAccount(models.Model):
         state = self.env["amazon.vendor.account"]._amazon_vendor_oauth_state(self)
         base_url = self._amazon_vendor_api_endpoint() if self.environment == "simulator" else None
         url = spapi.consent_url(
-            self.application_id, state, region=self.region, sandbox=self.environment != "production",
-            redirect_uri=self._amazon_vendor_oauth_redirect_uri(), base_url=base_url,
+            self.application_id,
+            state,
+            region=self.region,
+            sandbox=self.environment != "production",
+            redirect_uri=self._amazon_vendor_oauth_redirect_uri(),
+            base_url=base_url,
         )
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
 
@@ -289,8 +336,11 @@ class AmazonVendorAccount(models.Model):
         account = self.sudo()
         try:
             tokens = spapi.exchange_authorization_code(
-                code, account.lwa_client_id, account.lwa_client_secret,
-                redirect_uri=self._amazon_vendor_oauth_redirect_uri(), lwa_url=self._amazon_vendor_lwa_url(),
+                code,
+                account.lwa_client_id,
+                account.lwa_client_secret,
+                redirect_uri=self._amazon_vendor_oauth_redirect_uri(),
+                lwa_url=self._amazon_vendor_lwa_url(),
                 timeout=SPAPI_TIMEOUT,
             )
         except spapi.SpApiError as error:

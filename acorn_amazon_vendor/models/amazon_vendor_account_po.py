@@ -1,4 +1,5 @@
 """Purchase order import and Amazon's PO status, per vendor account."""
+
 import logging
 from datetime import timedelta
 
@@ -18,29 +19,36 @@ class AmazonVendorAccount(models.Model):
     _inherit = "amazon.vendor.account"
 
     po_import_interval = fields.Integer(
-        string="Import Every (minutes)", default=60,
+        string="Import Every (minutes)",
+        default=60,
         help="How often the scheduled action fetches new and changed purchase orders. Amazon expects "
-             "at least hourly pick-up.",
+        "at least hourly pick-up.",
     )
     po_cursor_overlap = fields.Integer(
-        string="Look-back Overlap (minutes)", default=30,
+        string="Look-back Overlap (minutes)",
+        default=30,
         help="Each import looks this far behind the previous one, so a PO that Amazon timestamps late is "
-             "never missed; orders seen twice are recognised, never duplicated.",
+        "never missed; orders seen twice are recognised, never duplicated.",
     )
     po_created_cursor = fields.Datetime(string="New POs Fetched Until", copy=False)
     po_changed_cursor = fields.Datetime(string="Changed POs Fetched Until", copy=False)
     po_status_cursor = fields.Datetime(string="PO Status Fetched Until", copy=False)
     po_last_import_at = fields.Datetime(string="Last Import", copy=False, readonly=True)
     po_retry_numbers = fields.Char(
-        string="POs to Fetch Again", copy=False,
+        string="POs to Fetch Again",
+        copy=False,
         help="Purchase orders whose import failed; the next import fetches them again.",
     )
     ack_rule = fields.Selection(
-        [("accept_all", "Accept everything ordered"),
-         ("accept_available", "Accept what is available, backorder the rest where Amazon allows")],
-        string="Acknowledgement Rule", default="accept_all", required=True,
+        [
+            ("accept_all", "Accept everything ordered"),
+            ("accept_available", "Accept what is available, backorder the rest where Amazon allows"),
+        ],
+        string="Acknowledgement Rule",
+        default="accept_all",
+        required=True,
         help="Default quantities of a new acknowledgement; products that cannot be identified are always "
-             "rejected. The quantities stay editable before sending.",
+        "rejected. The quantities stay editable before sending.",
     )
     ack_on_confirm = fields.Boolean(
         string="Acknowledge on Confirmation",
@@ -51,7 +59,9 @@ class AmazonVendorAccount(models.Model):
 
     def _compute_purchase_order_count(self):
         groups = self.env["sale.order"]._read_group(
-            [("amazon_vendor_account_id", "in", self.ids)], ["amazon_vendor_account_id"], ["__count"],
+            [("amazon_vendor_account_id", "in", self.ids)],
+            ["amazon_vendor_account_id"],
+            ["__count"],
         )
         counts = {account.id: count for account, count in groups}
         for account in self:
@@ -94,8 +104,10 @@ class AmazonVendorAccount(models.Model):
         """Import POs of every active account whose interval has passed."""
         now = fields.Datetime.now()
         due = self.search([]).filtered(
-            lambda a: not a.po_last_import_at
-            or a.po_last_import_at + timedelta(minutes=max(a.po_import_interval, 1) - 1) <= now
+            lambda a: (
+                not a.po_last_import_at
+                or a.po_last_import_at + timedelta(minutes=max(a.po_import_interval, 1) - 1) <= now
+            )
         )
         for done, account in enumerate(due, 1):
             account._amazon_vendor_import_purchase_orders()
@@ -135,10 +147,14 @@ class AmazonVendorAccount(models.Model):
             self.po_last_import_at = started
             return {"message": message, "error": message}
         result = self._amazon_vendor_process_purchase_orders(list(orders.values()))
-        self.write({
-            "po_created_cursor": started, "po_changed_cursor": started, "po_last_import_at": started,
-            "po_retry_numbers": " ".join(result["failed"]) or False,
-        })
+        self.write(
+            {
+                "po_created_cursor": started,
+                "po_changed_cursor": started,
+                "po_last_import_at": started,
+                "po_retry_numbers": " ".join(result["failed"]) or False,
+            }
+        )
         return result
 
     def _amazon_vendor_po_page_size(self):
@@ -155,7 +171,7 @@ class AmazonVendorAccount(models.Model):
         self.ensure_one()
         counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": [], "error": False}
         for start in range(0, len(raw_orders), BATCH_SIZE):
-            chunk = raw_orders[start:start + BATCH_SIZE]
+            chunk = raw_orders[start : start + BATCH_SIZE]
             pos = []
             for raw in chunk:
                 try:
@@ -172,7 +188,10 @@ class AmazonVendorAccount(models.Model):
             self._amazon_vendor_commit_batch(start + len(chunk), len(raw_orders))
         counts["message"] = _(
             "%(account)s: %(created)s new, %(updated)s updated, %(unchanged)s unchanged purchase orders%(failed)s.",
-            account=self.name, created=counts["created"], updated=counts["updated"], unchanged=counts["unchanged"],
+            account=self.name,
+            created=counts["created"],
+            updated=counts["updated"],
+            unchanged=counts["unchanged"],
             failed=_("; failed: %(numbers)s", numbers=", ".join(counts["failed"])) if counts["failed"] else "",
         )
         _logger.info("Amazon PO import %s", counts["message"])
@@ -186,8 +205,13 @@ class AmazonVendorAccount(models.Model):
         except Exception as error:  # noqa: BLE001 - one bad PO must never stop the others
             _logger.warning("Amazon PO %s could not be imported", po.number, exc_info=True)
             batch.existing.pop(po.number, None)
-            self.message_post(body=_("Purchase order %(number)s could not be imported and will be fetched again: "
-                                     "%(error)s", number=po.number, error=error))
+            self.message_post(
+                body=_(
+                    "Purchase order %(number)s could not be imported and will be fetched again: %(error)s",
+                    number=po.number,
+                    error=error,
+                )
+            )
             return "failed"
 
     def _amazon_vendor_upsert_order(self, batch, po, force):
@@ -227,12 +251,17 @@ class AmazonVendorAccount(models.Model):
         client = self._get_spapi_client(record=self)
         try:
             if orders:
-                statuses = [status for order in orders
-                            for status in client.iter_purchase_orders_status(
-                                purchase_order_number=order.amazon_vendor_po_number)]
+                statuses = [
+                    status
+                    for order in orders
+                    for status in client.iter_purchase_orders_status(
+                        purchase_order_number=order.amazon_vendor_po_number
+                    )
+                ]
             else:
                 since = (self.po_status_cursor or started - FIRST_IMPORT_LOOKBACK) - timedelta(
-                    minutes=max(self.po_cursor_overlap, 0))
+                    minutes=max(self.po_cursor_overlap, 0)
+                )
                 statuses = list(client.iter_purchase_orders_status(updated_after=since, updated_before=started))
         except spapi.SpApiError as error:
             message = self._amazon_vendor_explain_error(error)

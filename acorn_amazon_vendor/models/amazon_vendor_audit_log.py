@@ -37,7 +37,9 @@ class AmazonVendorAuditLog(models.Model):
     res_model = fields.Char(string="Related Model", index=True, readonly=True)
     res_id = fields.Many2oneReference(string="Related Record ID", model_field="res_model", index=True, readonly=True)
     res_reference = fields.Reference(
-        selection="_selection_res_reference", string="Related Record", compute="_compute_res_reference",
+        selection="_selection_res_reference",
+        string="Related Record",
+        compute="_compute_res_reference",
     )
 
     @api.depends("status_code", "error")

@@ -13,11 +13,14 @@ class AmazonVendorCode(models.Model):
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     name = fields.Char(string="Vendor Code", required=True, help="The vendor code Amazon orders from, e.g. ACME1.")
     warehouse_id = fields.Many2one(
-        "stock.warehouse", check_company=True,
+        "stock.warehouse",
+        check_company=True,
         help="Warehouse that ships the purchase orders placed on this vendor code.",
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Billed Amazon Entity", check_company=True,
+        "res.partner",
+        string="Billed Amazon Entity",
+        check_company=True,
         help="The Amazon customer invoiced for this vendor code, when the PO names no billToParty.",
     )
     active = fields.Boolean(default=True)

@@ -19,7 +19,8 @@ class AmazonVendorProduct(models.Model):
     product_id = fields.Many2one("product.product", required=True, ondelete="cascade", check_company=True)
     asin = fields.Char(string="ASIN", index=True, help="Amazon Standard Identification Number.")
     vendor_product_id = fields.Char(
-        string="Vendor Product ID", index=True,
+        string="Vendor Product ID",
+        index=True,
         help="The identifier Amazon prints on its purchase orders for this item (SKU, EAN, UPC, ISBN).",
     )
     case_size = fields.Integer(
@@ -28,8 +29,11 @@ class AmazonVendorProduct(models.Model):
 
     _sql_constraints = [
         ("asin_uniq", "unique(account_id, asin)", "This ASIN is already mapped on the account."),
-        ("vendor_product_uniq", "unique(account_id, vendor_product_id)",
-         "This vendor product identifier is already mapped on the account."),
+        (
+            "vendor_product_uniq",
+            "unique(account_id, vendor_product_id)",
+            "This vendor product identifier is already mapped on the account.",
+        ),
         ("case_size_positive", "CHECK(case_size >= 0)", "The case size cannot be negative."),
     ]
 
@@ -37,5 +41,9 @@ class AmazonVendorProduct(models.Model):
     def _check_identifier(self):
         for mapping in self:
             if not (mapping.asin or mapping.vendor_product_id):
-                raise ValidationError(self.env._("Give the ASIN or the vendor product identifier of %(product)s.",
-                                                 product=mapping.product_id.display_name))
+                raise ValidationError(
+                    self.env._(
+                        "Give the ASIN or the vendor product identifier of %(product)s.",
+                        product=mapping.product_id.display_name,
+                    )
+                )

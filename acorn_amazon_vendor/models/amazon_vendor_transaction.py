@@ -37,22 +37,34 @@ class AmazonVendorTransaction(models.Model):
     _order = "id desc"
 
     account_id = fields.Many2one(
-        "amazon.vendor.account", required=True, index=True, ondelete="cascade", readonly=True,
+        "amazon.vendor.account",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
     )
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     res_model = fields.Char(string="Document Model", index=True, readonly=True)
     res_id = fields.Many2oneReference(string="Document ID", model_field="res_model", index=True, readonly=True)
     res_reference = fields.Reference(
-        selection="_selection_res_reference", string="Document", compute="_compute_res_reference",
+        selection="_selection_res_reference",
+        string="Document",
+        compute="_compute_res_reference",
     )
     operation = fields.Char(required=True, readonly=True, help="Amazon's operationId of the submission.")
     kind = fields.Selection(
         [("acknowledgement", "Acknowledgement"), ("shipment", "Shipment"), ("invoice", "Invoice")],
-        compute="_compute_kind", store=True, index=True,
+        compute="_compute_kind",
+        store=True,
+        index=True,
     )
     payload = fields.Text(readonly=True, help="The JSON body sent to Amazon.")
     transaction_id = fields.Char(
-        string="Amazon Transaction ID", index="btree_not_null", readonly=True, copy=False, tracking=True,
+        string="Amazon Transaction ID",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        tracking=True,
     )
     state = fields.Selection(
         [
@@ -62,7 +74,12 @@ class AmazonVendorTransaction(models.Model):
             ("done", "Accepted"),
             ("error", "Error"),
         ],
-        default="draft", required=True, index=True, readonly=True, copy=False, tracking=True,
+        default="draft",
+        required=True,
+        index=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
     )
     error_message = fields.Text(readonly=True, copy=False)
     amazon_errors = fields.Text(readonly=True, copy=False, help="Amazon's errors[] as JSON.")
@@ -71,7 +88,9 @@ class AmazonVendorTransaction(models.Model):
     next_check_at = fields.Datetime(index=True, readonly=True, copy=False)
     check_count = fields.Integer(readonly=True, copy=False, help="Number of getTransaction calls.")
     attempt_count = fields.Integer(
-        readonly=True, copy=False, help="Number of times Amazon took the payload (one transaction ID each).",
+        readonly=True,
+        copy=False,
+        help="Number of times Amazon took the payload (one transaction ID each).",
     )
     note = fields.Text(readonly=True, copy=False)
     audit_log_count = fields.Integer(compute="_compute_audit_log_count")
@@ -94,7 +113,9 @@ class AmazonVendorTransaction(models.Model):
     @api.depends_context("uid")
     def _compute_audit_log_count(self):
         groups = self.env["amazon.vendor.audit.log"]._read_group(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)], ["res_id"], ["__count"],
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)],
+            ["res_id"],
+            ["__count"],
         )
         counts = dict(groups)
         for transaction in self:
@@ -122,17 +143,23 @@ class AmazonVendorTransaction(models.Model):
         busy = self.filtered(lambda transaction: transaction.state not in ("error", "draft"))
         if busy:
             states = dict(self._fields["state"].selection)
-            raise UserError(_(
-                "%(name)s was not submitted again: it is already %(state)s. Only submissions in error "
-                "can be retried.",
-                name=busy[0].display_name, state=states[busy[0].state],
-            ))
+            raise UserError(
+                _(
+                    "%(name)s was not submitted again: it is already %(state)s. Only submissions in error "
+                    "can be retried.",
+                    name=busy[0].display_name,
+                    state=states[busy[0].state],
+                )
+            )
         for transaction in self:
             if transaction.transaction_id:
-                transaction.message_post(body=_(
-                    "Submitted again; the previous Amazon transaction %(id)s ended in: %(error)s",
-                    id=transaction.transaction_id, error=transaction.error_message or "-",
-                ))
+                transaction.message_post(
+                    body=_(
+                        "Submitted again; the previous Amazon transaction %(id)s ended in: %(error)s",
+                        id=transaction.transaction_id,
+                        error=transaction.error_message or "-",
+                    )
+                )
             transaction._amazon_vendor_send()
         return True
 
@@ -175,13 +202,15 @@ class AmazonVendorTransaction(models.Model):
         if operation not in OPERATIONS:
             raise ValueError(f"Not an asynchronous SP-API submission: {operation}")
         account.ensure_one()
-        transaction = self.sudo().create({
-            "account_id": account.id,
-            "res_model": record._name if record else False,
-            "res_id": record.id if record else False,
-            "operation": operation,
-            "payload": json.dumps(jsonable(payload), indent=2, ensure_ascii=False),
-        })
+        transaction = self.sudo().create(
+            {
+                "account_id": account.id,
+                "res_model": record._name if record else False,
+                "res_id": record.id if record else False,
+                "operation": operation,
+                "payload": json.dumps(jsonable(payload), indent=2, ensure_ascii=False),
+            }
+        )
         transaction._amazon_vendor_send()
         return transaction.with_env(self.env)
 
@@ -200,18 +229,20 @@ class AmazonVendorTransaction(models.Model):
             self._amazon_vendor_set_error(str(error), [])
             return False
         now = fields.Datetime.now()
-        self.sudo().write({
-            "state": "submitted",
-            "transaction_id": transaction_id,
-            "submitted_at": now,
-            "next_check_at": now + timedelta(minutes=CHECK_SCHEDULE[0]),
-            "attempt_count": self.attempt_count + 1,
-            "check_count": 0,
-            "last_checked_at": False,
-            "error_message": False,
-            "amazon_errors": False,
-            "note": False,
-        })
+        self.sudo().write(
+            {
+                "state": "submitted",
+                "transaction_id": transaction_id,
+                "submitted_at": now,
+                "next_check_at": now + timedelta(minutes=CHECK_SCHEDULE[0]),
+                "attempt_count": self.attempt_count + 1,
+                "check_count": 0,
+                "last_checked_at": False,
+                "error_message": False,
+                "amazon_errors": False,
+                "note": False,
+            }
+        )
         return True
 
     # ------------------------------------------------------------------
@@ -239,7 +270,10 @@ class AmazonVendorTransaction(models.Model):
                         self.env.cr.commit()
         _logger.info(
             "Checked %s Amazon vendor submissions: %s accepted, %s in error, %s still pending",
-            total, counts["done"], counts["error"], counts["pending"],
+            total,
+            counts["done"],
+            counts["error"],
+            counts["pending"],
         )
 
     @api.model
@@ -281,11 +315,13 @@ class AmazonVendorTransaction(models.Model):
         return self.state
 
     def _amazon_vendor_postpone(self):
-        self.write({
-            "next_check_at": max(self.next_check_at, fields.Datetime.now()) + RETRY_DELAY,
-            "last_checked_at": fields.Datetime.now(),
-            "check_count": self.check_count + 1,
-        })
+        self.write(
+            {
+                "next_check_at": max(self.next_check_at, fields.Datetime.now()) + RETRY_DELAY,
+                "last_checked_at": fields.Datetime.now(),
+                "check_count": self.check_count + 1,
+            }
+        )
 
     def _amazon_vendor_apply_status(self, status):
         """Move on according to getTransaction's ``{"status", "errors"}``."""
@@ -298,8 +334,10 @@ class AmazonVendorTransaction(models.Model):
             errors = status.get("errors") or []
             self._amazon_vendor_set_error(self._amazon_vendor_format_errors(errors), errors)
         elif now - self.submitted_at >= ACCEPTED_AFTER:
-            note = _("Amazon still reported Processing 15 minutes after submission and no Failure: "
-                     "treated as accepted, as Amazon documents.")
+            note = _(
+                "Amazon still reported Processing 15 minutes after submission and no Failure: "
+                "treated as accepted, as Amazon documents."
+            )
             self.message_post(body=note)
             self._amazon_vendor_set_done(note=note)
         else:
@@ -328,12 +366,14 @@ class AmazonVendorTransaction(models.Model):
         self._amazon_vendor_notify_document()
 
     def _amazon_vendor_set_error(self, message, errors):
-        self.sudo().write({
-            "state": "error",
-            "error_message": message,
-            "amazon_errors": json.dumps(errors, indent=2, ensure_ascii=False) if errors else False,
-            "next_check_at": False,
-        })
+        self.sudo().write(
+            {
+                "state": "error",
+                "error_message": message,
+                "amazon_errors": json.dumps(errors, indent=2, ensure_ascii=False) if errors else False,
+                "next_check_at": False,
+            }
+        )
         self._amazon_vendor_notify_document()
 
     # ------------------------------------------------------------------
@@ -376,24 +416,35 @@ class AmazonVendorTransaction(models.Model):
 
     def _amazon_vendor_post_accepted(self, document):
         if hasattr(document, "message_post"):
-            document.message_post(body=_(
-                "Amazon accepted the %(kind)s (transaction %(id)s).",
-                kind=self._amazon_vendor_kind_label(), id=self.transaction_id,
-            ))
+            document.message_post(
+                body=_(
+                    "Amazon accepted the %(kind)s (transaction %(id)s).",
+                    kind=self._amazon_vendor_kind_label(),
+                    id=self.transaction_id,
+                )
+            )
 
     def _amazon_vendor_post_rejected(self, document):
         kind = self._amazon_vendor_kind_label()
         summary = _("Amazon rejected the %(kind)s", kind=kind)
         error_html = Markup("<br/>").join((self.error_message or "").splitlines())
         if hasattr(document, "message_post"):
-            heading = _(
-                "Amazon rejected the %(kind)s (transaction %(id)s):", kind=kind, id=self.transaction_id,
-            ) if self.transaction_id else _("Amazon refused the %(kind)s before processing it:", kind=kind)
+            heading = (
+                _(
+                    "Amazon rejected the %(kind)s (transaction %(id)s):",
+                    kind=kind,
+                    id=self.transaction_id,
+                )
+                if self.transaction_id
+                else _("Amazon refused the %(kind)s before processing it:", kind=kind)
+            )
             document.message_post(body=Markup("%s<br/>%s") % (heading, error_html))
         if hasattr(document, "activity_schedule"):
             user = self.account_id.user_id
             document.activity_schedule(
-                "mail.mail_activity_data_todo", summary=summary, note=error_html,
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=error_html,
                 **({"user_id": user.id} if user else {}),
             )
 
@@ -406,7 +457,8 @@ class AmazonVendorTransaction(models.Model):
         # submission already sent instead of sending it twice.
         if self.ids:
             self.env.cr.execute(
-                "SELECT id FROM amazon_vendor_transaction WHERE id IN %s FOR NO KEY UPDATE", (tuple(self.ids),),
+                "SELECT id FROM amazon_vendor_transaction WHERE id IN %s FOR NO KEY UPDATE",
+                (tuple(self.ids),),
             )
             self.invalidate_recordset(["state"])
 

@@ -4,6 +4,7 @@ Importing N orders must cost a fixed number of queries per order, whatever N: pr
 vendor codes, partners, pricelists and existing orders are looked up for the whole batch
 here, never per line.
 """
+
 WEIGHT_UOM_XMLIDS = {
     "POUNDS": "uom.product_uom_lb",
     "OUNCES": "uom.product_uom_oz",
@@ -36,25 +37,40 @@ class PurchaseOrderBatch:
 
     def _load_existing_orders(self):
         numbers = [po.number for po in self.pos]
-        orders = self.env["sale.order"].with_context(active_test=False).search([
-            ("amazon_vendor_account_id", "=", self.account.id), ("amazon_vendor_po_number", "in", numbers),
-        ])
+        orders = (
+            self.env["sale.order"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("amazon_vendor_account_id", "=", self.account.id),
+                    ("amazon_vendor_po_number", "in", numbers),
+                ]
+            )
+        )
         return {order.amazon_vendor_po_number: order for order in orders}
 
     def _load_products(self):
         items = [item for po in self.pos for item in po.items]
         refs = {item.vendor_product_id for item in items if item.vendor_product_id}
         asins = {item.asin for item in items if item.asin}
-        mappings = self.env["amazon.vendor.product"].search([
-            ("account_id", "=", self.account.id),
-            "|", ("vendor_product_id", "in", list(refs)), ("asin", "in", list(asins)),
-        ])
+        mappings = self.env["amazon.vendor.product"].search(
+            [
+                ("account_id", "=", self.account.id),
+                "|",
+                ("vendor_product_id", "in", list(refs)),
+                ("asin", "in", list(asins)),
+            ]
+        )
         self.by_vendor_ref = {m.vendor_product_id: m for m in mappings if m.vendor_product_id}
         self.by_asin = {m.asin: m for m in mappings if m.asin}
-        products = self.env["product.product"].search([
-            ("company_id", "in", [False, self.company.id]),
-            "|", ("default_code", "in", list(refs)), ("barcode", "in", list(refs)),
-        ])
+        products = self.env["product.product"].search(
+            [
+                ("company_id", "in", [False, self.company.id]),
+                "|",
+                ("default_code", "in", list(refs)),
+                ("barcode", "in", list(refs)),
+            ]
+        )
         self.by_code = {p.default_code: p for p in products if p.default_code}
         self.by_barcode = {p.barcode: p for p in products if p.barcode}
 
@@ -62,9 +78,16 @@ class PurchaseOrderBatch:
         party_ids = {FALLBACK_PARTY_ID}
         for po in self.pos:
             party_ids.update(filter(None, [po.ship_to.get("partyId"), po.bill_to.get("partyId")]))
-        partners = self.env["res.partner"].with_context(active_test=False).search([
-            ("amazon_vendor_party_id", "in", list(party_ids)), ("company_id", "in", [False, self.company.id]),
-        ])
+        partners = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("amazon_vendor_party_id", "in", list(party_ids)),
+                    ("company_id", "in", [False, self.company.id]),
+                ]
+            )
+        )
         self.partners = {p.amazon_vendor_party_id: p for p in partners}
 
     # ------------------------------------------------------------------ lookups
@@ -88,7 +111,8 @@ class PurchaseOrderBatch:
     def _prepare_party_partner_vals(self, party_id, address, default_name):
         country = self.env["res.country"].search([("code", "=", (address.get("countryCode") or "").upper())], limit=1)
         state = country and self.env["res.country.state"].search(
-            [("country_id", "=", country.id), ("code", "=", address.get("stateOrRegion") or "")], limit=1,
+            [("country_id", "=", country.id), ("code", "=", address.get("stateOrRegion") or "")],
+            limit=1,
         )
         return {
             "name": address.get("name") or default_name,
@@ -111,31 +135,44 @@ class PurchaseOrderBatch:
 
     def _find_or_create_pricelist(self, currency_code):
         Pricelist = self.env["product.pricelist"]
-        currency = self.env["res.currency"].with_context(active_test=False).search(
-            [("name", "=", currency_code or self.company.currency_id.name)], limit=1,
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search(
+                [("name", "=", currency_code or self.company.currency_id.name)],
+                limit=1,
+            )
         )
         if not currency:
             return Pricelist
         if not currency.active:
             currency.active = True
-        pricelist = Pricelist.search([
-            ("currency_id", "=", currency.id), ("company_id", "in", [False, self.company.id]),
-        ], order="company_id, id", limit=1)
-        return pricelist or Pricelist.create({
-            "name": self.env._("Amazon Vendor (%(currency)s)", currency=currency.name),
-            "currency_id": currency.id,
-            "company_id": self.company.id,
-        })
+        pricelist = Pricelist.search(
+            [
+                ("currency_id", "=", currency.id),
+                ("company_id", "in", [False, self.company.id]),
+            ],
+            order="company_id, id",
+            limit=1,
+        )
+        return pricelist or Pricelist.create(
+            {
+                "name": self.env._("Amazon Vendor (%(currency)s)", currency=currency.name),
+                "currency_id": currency.id,
+                "company_id": self.company.id,
+            }
+        )
 
     def warehouse_for(self, vendor_code):
         code = self.vendor_codes.get(vendor_code)
         if code and code.warehouse_id:
             return code.warehouse_id
         if self._default_warehouse is None:
-            self._default_warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1)
+            self._default_warehouse = self.env["stock.warehouse"].search(
+                [("company_id", "=", self.company.id)], limit=1
+            )
         return self._default_warehouse
 
     def weight_uom(self, cost_unit):
         xmlid = WEIGHT_UOM_XMLIDS.get(cost_unit)
         return self.env.ref(xmlid) if xmlid else self.env["uom.uom"]
-

@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 ACK_DEADLINE = timedelta(hours=24)
+# Amazon accepts a new acknowledgement of the same PO for 48 hours after the first one.
+ACK_CHANGE_WINDOW = timedelta(hours=48)
 STATUSES = [
     ("needs_attention", "Needs Attention"),
     ("to_acknowledge", "To Acknowledge"),
@@ -18,20 +20,33 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     amazon_vendor_account_id = fields.Many2one(
-        "amazon.vendor.account", string="Amazon Vendor Account", index="btree_not_null", copy=False, readonly=True,
+        "amazon.vendor.account",
+        string="Amazon Vendor Account",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
     )
     amazon_vendor_po_number = fields.Char(string="Amazon PO", index="btree_not_null", copy=False, readonly=True)
-    amazon_vendor_code = fields.Char(string="Vendor Code", copy=False, readonly=True,
-                                     help="The vendor code (sellingParty) Amazon ordered from.")
+    amazon_vendor_code = fields.Char(
+        string="Vendor Code", copy=False, readonly=True, help="The vendor code (sellingParty) Amazon ordered from."
+    )
     amazon_vendor_fc_code = fields.Char(string="Fulfilment Centre", copy=False, readonly=True)
     amazon_vendor_po_state = fields.Selection(
         [("New", "New"), ("Acknowledged", "Acknowledged"), ("Closed", "Closed")],
-        string="Amazon PO State", copy=False, readonly=True,
+        string="Amazon PO State",
+        copy=False,
+        readonly=True,
     )
     amazon_vendor_po_type = fields.Selection(
-        [("RegularOrder", "Regular"), ("ConsignedOrder", "Consigned"),
-         ("NewProductIntroduction", "New Product Introduction"), ("RushOrder", "Rush")],
-        string="PO Type", copy=False, readonly=True,
+        [
+            ("RegularOrder", "Regular"),
+            ("ConsignedOrder", "Consigned"),
+            ("NewProductIntroduction", "New Product Introduction"),
+            ("RushOrder", "Rush"),
+        ],
+        string="PO Type",
+        copy=False,
+        readonly=True,
     )
     amazon_vendor_po_date = fields.Datetime(string="PO Date", copy=False, readonly=True)
     amazon_vendor_po_changed_date = fields.Datetime(string="Changed by Amazon", copy=False, readonly=True)
@@ -48,24 +63,38 @@ class SaleOrder(models.Model):
     amazon_vendor_fingerprint = fields.Char(copy=False, readonly=True)
     amazon_vendor_imported_at = fields.Datetime(string="Last Imported", copy=False, readonly=True)
     amazon_vendor_issues = fields.Text(
-        string="Needs Attention", copy=False, readonly=True,
+        string="Needs Attention",
+        copy=False,
+        readonly=True,
         help="What stops this purchase order from being complete; fix it, then press Retry.",
     )
     amazon_vendor_status = fields.Selection(
-        STATUSES, string="Amazon Status", compute="_compute_amazon_vendor_status", store=True,
-        group_expand="_group_expand_amazon_vendor_status", copy=False,
+        STATUSES,
+        string="Amazon Status",
+        compute="_compute_amazon_vendor_status",
+        store=True,
+        group_expand="_group_expand_amazon_vendor_status",
+        copy=False,
     )
     amazon_vendor_ack_state = fields.Selection(
         [("none", "Not Sent"), ("sent", "Sent"), ("accepted", "Accepted by Amazon"), ("error", "Rejected by Amazon")],
-        string="Acknowledgement", default="none", copy=False, readonly=True,
+        string="Acknowledgement",
+        default="none",
+        copy=False,
+        readonly=True,
     )
     amazon_vendor_ack_deadline = fields.Datetime(
-        string="Acknowledge Before", compute="_compute_ack_deadline", store=True,
+        string="Acknowledge Before",
+        compute="_compute_ack_deadline",
+        store=True,
         help="Amazon expects an acknowledgement within 24 hours of the purchase order.",
     )
     amazon_vendor_ack_overdue = fields.Boolean(
-        string="Acknowledgement Overdue", compute="_compute_ack_overdue", search="_search_ack_overdue",
+        string="Acknowledgement Overdue",
+        compute="_compute_ack_overdue",
+        search="_search_ack_overdue",
     )
+    amazon_vendor_can_reacknowledge = fields.Boolean(compute="_compute_can_reacknowledge")
     amazon_vendor_acknowledged_at = fields.Datetime(string="First Acknowledged", copy=False, readonly=True)
     amazon_vendor_changed_since_ack = fields.Boolean(string="Changed Since Acknowledgement", copy=False, readonly=True)
     amazon_vendor_status_synced_at = fields.Datetime(string="Amazon Status Synced", copy=False, readonly=True)
@@ -73,8 +102,11 @@ class SaleOrder(models.Model):
     amazon_vendor_audit_log_count = fields.Integer(compute="_compute_amazon_vendor_counts")
 
     _sql_constraints = [
-        ("amazon_vendor_po_uniq", "unique(amazon_vendor_account_id, amazon_vendor_po_number)",
-         "This Amazon purchase order is already imported for this account."),
+        (
+            "amazon_vendor_po_uniq",
+            "unique(amazon_vendor_account_id, amazon_vendor_po_number)",
+            "This Amazon purchase order is already imported for this account.",
+        ),
     ]
 
     @api.depends("amazon_vendor_raw_po")
@@ -89,12 +121,25 @@ class SaleOrder(models.Model):
             date = order.amazon_vendor_po_date
             order.amazon_vendor_ack_deadline = date + ACK_DEADLINE if date else False
 
+    def _compute_can_reacknowledge(self):
+        now = fields.Datetime.now()
+        for order in self:
+            first = order.amazon_vendor_acknowledged_at
+            order.amazon_vendor_can_reacknowledge = bool(
+                order.amazon_vendor_ack_state == "accepted"
+                and first
+                and now <= first + ACK_CHANGE_WINDOW
+                and order.amazon_vendor_status != "closed"
+            )
+
     def _compute_ack_overdue(self):
         now = fields.Datetime.now()
         for order in self:
             order.amazon_vendor_ack_overdue = bool(
-                order.amazon_vendor_ack_deadline and order.amazon_vendor_ack_deadline < now
-                and order.amazon_vendor_ack_state in ("none", "error") and order.amazon_vendor_status != "closed"
+                order.amazon_vendor_ack_deadline
+                and order.amazon_vendor_ack_deadline < now
+                and order.amazon_vendor_ack_state in ("none", "error")
+                and order.amazon_vendor_status != "closed"
             )
 
     def _search_ack_overdue(self, operator, value):
@@ -107,8 +152,14 @@ class SaleOrder(models.Model):
         ]
         return domain if (operator == "=") == value else ["!", "&", "&", *domain]
 
-    @api.depends("amazon_vendor_account_id", "amazon_vendor_issues", "amazon_vendor_po_state", "state",
-                 "amazon_vendor_ack_state", "picking_ids.state")
+    @api.depends(
+        "amazon_vendor_account_id",
+        "amazon_vendor_issues",
+        "amazon_vendor_po_state",
+        "state",
+        "amazon_vendor_ack_state",
+        "picking_ids.state",
+    )
     def _compute_amazon_vendor_status(self):
         for order in self:
             if not order.amazon_vendor_account_id:
@@ -129,10 +180,14 @@ class SaleOrder(models.Model):
         return [key for key, _label in STATUSES]
 
     def _compute_amazon_vendor_counts(self):
-        for field_name, model in (("amazon_vendor_transaction_count", "amazon.vendor.transaction"),
-                                  ("amazon_vendor_audit_log_count", "amazon.vendor.audit.log")):
+        for field_name, model in (
+            ("amazon_vendor_transaction_count", "amazon.vendor.transaction"),
+            ("amazon_vendor_audit_log_count", "amazon.vendor.audit.log"),
+        ):
             groups = self.env[model]._read_group(
-                [("res_model", "=", "sale.order"), ("res_id", "in", self.ids)], ["res_id"], ["__count"],
+                [("res_model", "=", "sale.order"), ("res_id", "in", self.ids)],
+                ["res_id"],
+                ["__count"],
             )
             counts = dict(groups)
             for order in self:
@@ -142,19 +197,26 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         result = super().action_confirm()
-        auto = self.filtered(lambda o: o.amazon_vendor_account_id.ack_on_confirm
-                             and o.amazon_vendor_ack_state in ("none", "error") and not o.amazon_vendor_issues)
+        auto = self.filtered(
+            lambda o: (
+                o.amazon_vendor_account_id.ack_on_confirm
+                and o.amazon_vendor_ack_state in ("none", "error")
+                and not o.amazon_vendor_issues
+            )
+        )
         for order in auto:
             order._amazon_vendor_send_acknowledgement()
         return result
 
     def action_amazon_vendor_view_transactions(self):
-        return self._amazon_vendor_related_action("acorn_amazon_vendor.amazon_vendor_transaction_action",
-                                                  "amazon.vendor.transaction")
+        return self._amazon_vendor_related_action(
+            "acorn_amazon_vendor.amazon_vendor_transaction_action", "amazon.vendor.transaction"
+        )
 
     def action_amazon_vendor_view_audit_logs(self):
-        return self._amazon_vendor_related_action("acorn_amazon_vendor.amazon_vendor_audit_log_action",
-                                                  "amazon.vendor.audit.log")
+        return self._amazon_vendor_related_action(
+            "acorn_amazon_vendor.amazon_vendor_audit_log_action", "amazon.vendor.audit.log"
+        )
 
     def _amazon_vendor_related_action(self, xmlid, model):
         self.ensure_one()
@@ -167,14 +229,16 @@ class SaleOrder(models.Model):
         """Process the stored Amazon PO again, e.g. after a product mapping was fixed."""
         for order in self.filtered("amazon_vendor_raw_po"):
             order.amazon_vendor_account_id._amazon_vendor_process_purchase_orders(
-                [order.amazon_vendor_raw_po], force=True,
+                [order.amazon_vendor_raw_po],
+                force=True,
             )
         return True
 
     def action_amazon_vendor_refresh_status(self):
         """Pull Amazon's acknowledgement and receiving status of these orders now."""
-        for account in self.amazon_vendor_account_id:
-            account._amazon_vendor_sync_po_status(self.filtered(lambda o: o.amazon_vendor_account_id == account))
+        for account, orders in self.grouped("amazon_vendor_account_id").items():
+            if account:
+                account._amazon_vendor_sync_po_status(orders)
         return True
 
     # ------------------------------------------------------------------ submissions
@@ -183,14 +247,19 @@ class SaleOrder(models.Model):
         if transaction.operation != "submitAcknowledgement":
             return
         now = fields.Datetime.now()
-        self.write({
-            "amazon_vendor_ack_state": "accepted",
-            "amazon_vendor_acknowledged_at": self.amazon_vendor_acknowledged_at or now,
-            "amazon_vendor_changed_since_ack": False,
-            "amazon_vendor_po_state": "Acknowledged" if self.amazon_vendor_po_state == "New" else self.amazon_vendor_po_state,
-        })
-        self.activity_feedback(["acorn_amazon_vendor.mail_activity_type_acknowledge"],
-                               feedback=_("Amazon accepted the acknowledgement."))
+        self.write(
+            {
+                "amazon_vendor_ack_state": "accepted",
+                "amazon_vendor_acknowledged_at": self.amazon_vendor_acknowledged_at or now,
+                "amazon_vendor_changed_since_ack": False,
+                "amazon_vendor_po_state": "Acknowledged"
+                if self.amazon_vendor_po_state == "New"
+                else self.amazon_vendor_po_state,
+            }
+        )
+        self.activity_feedback(
+            ["acorn_amazon_vendor.mail_activity_type_acknowledge"], feedback=_("Amazon accepted the acknowledgement.")
+        )
 
     def _amazon_vendor_transaction_failed(self, transaction):
         if transaction.operation == "submitAcknowledgement":
@@ -205,8 +274,11 @@ class SaleOrder(models.Model):
             order.activity_schedule(
                 "acorn_amazon_vendor.mail_activity_type_acknowledge",
                 date_deadline=fields.Date.to_date(order.amazon_vendor_ack_deadline - timedelta(hours=4)),
-                summary=_("Acknowledge Amazon PO %(number)s before %(deadline)s UTC", number=order.amazon_vendor_po_number,
-                          deadline=fields.Datetime.to_string(order.amazon_vendor_ack_deadline)),
+                summary=_(
+                    "Acknowledge Amazon PO %(number)s before %(deadline)s UTC",
+                    number=order.amazon_vendor_po_number,
+                    deadline=fields.Datetime.to_string(order.amazon_vendor_ack_deadline),
+                ),
                 user_id=order.amazon_vendor_account_id.user_id.id or self.env.uid,
             )
         self._amazon_vendor_notify_issues()
@@ -219,7 +291,9 @@ class SaleOrder(models.Model):
             if any(a.activity_type_id == todo and a.summary == summary for a in order.activity_ids):
                 continue
             order.activity_schedule(
-                "mail.mail_activity_data_todo", summary=summary, note=order.amazon_vendor_issues,
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=order.amazon_vendor_issues,
                 user_id=order.amazon_vendor_account_id.user_id.id or self.env.uid,
             )
 
@@ -227,7 +301,9 @@ class SaleOrder(models.Model):
     def _amazon_vendor_apply_statuses(self, account, statuses):
         """Store getPurchaseOrdersStatus results (``OrderStatus`` dicts) on the order lines."""
         numbers = [status.get("purchaseOrderNumber") for status in statuses]
-        orders = self.search([("amazon_vendor_account_id", "=", account.id), ("amazon_vendor_po_number", "in", numbers)])
+        orders = self.search(
+            [("amazon_vendor_account_id", "=", account.id), ("amazon_vendor_po_number", "in", numbers)]
+        )
         by_number = {order.amazon_vendor_po_number: order for order in orders}
         now = fields.Datetime.now()
         for status in statuses:
@@ -240,5 +316,7 @@ class SaleOrder(models.Model):
                 if line:
                     line.write(line._amazon_vendor_prepare_status_vals(item))
             order.amazon_vendor_status_synced_at = now
-            if (status.get("purchaseOrderStatus") or "").upper() == "CLOSED" and order.amazon_vendor_po_state != "Closed":
+            if (
+                status.get("purchaseOrderStatus") or ""
+            ).upper() == "CLOSED" and order.amazon_vendor_po_state != "Closed":
                 order.amazon_vendor_po_state = "Closed"

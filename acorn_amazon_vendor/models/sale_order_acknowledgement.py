@@ -1,5 +1,5 @@
 """Acknowledging an Amazon purchase order: defaults per account rule, Amazon's rules, the body."""
-from datetime import timedelta
+
 from decimal import Decimal
 
 from odoo import _, fields, models
@@ -7,9 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..spapi.timeutil import to_amz
-
-# Amazon accepts a new acknowledgement of the same PO for 48 hours after the first one.
-ACK_CHANGE_WINDOW = timedelta(hours=48)
+from .sale_order import ACK_CHANGE_WINDOW
 
 
 class SaleOrder(models.Model):
@@ -23,8 +21,13 @@ class SaleOrder(models.Model):
             free = order._amazon_vendor_free_quantities(todo.product_id)
             ship, delivery = order._amazon_vendor_default_schedule()
             for line in todo:
-                line.write(dict(line._amazon_vendor_default_acknowledgement(order.amazon_vendor_account_id, free),
-                                amazon_vendor_ack_ship_date=ship, amazon_vendor_ack_delivery_date=delivery))
+                line.write(
+                    dict(
+                        line._amazon_vendor_default_acknowledgement(order.amazon_vendor_account_id, free),
+                        amazon_vendor_ack_ship_date=ship,
+                        amazon_vendor_ack_delivery_date=delivery,
+                    )
+                )
 
     def _amazon_vendor_free_quantities(self, products):
         """Free quantity per product in the order's warehouse, read once for all lines."""
@@ -51,8 +54,9 @@ class SaleOrder(models.Model):
             "tag": "display_notification",
             "params": {
                 "title": _("Acknowledgement not sent") if failed else _("Acknowledgement sent to Amazon"),
-                "message": "\n".join(failed.mapped("error_message")) if failed else _(
-                    "Amazon is processing it; its verdict appears on the order within minutes."),
+                "message": "\n".join(failed.mapped("error_message"))
+                if failed
+                else _("Amazon is processing it; its verdict appears on the order within minutes."),
                 "type": "danger" if failed else "success",
                 "sticky": bool(failed),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
@@ -64,7 +68,10 @@ class SaleOrder(models.Model):
         self._amazon_vendor_check_acknowledgement()
         payload = {"acknowledgements": [self._amazon_vendor_prepare_acknowledgement_vals()]}
         transaction = self.env["amazon.vendor.transaction"]._amazon_vendor_submit(
-            self.amazon_vendor_account_id, self, "submitAcknowledgement", payload,
+            self.amazon_vendor_account_id,
+            self,
+            "submitAcknowledgement",
+            payload,
         )
         self.amazon_vendor_ack_state = "sent" if transaction.state != "error" else "error"
         return transaction
@@ -73,31 +80,58 @@ class SaleOrder(models.Model):
         """Amazon's rules, checked before anything is sent (a breach costs a chargeback)."""
         if not self.amazon_vendor_account_id:
             raise UserError(_("%(order)s is not an Amazon purchase order.", order=self.name))
-        pending = self.env["amazon.vendor.transaction"].search_count([
-            ("res_model", "=", "sale.order"), ("res_id", "=", self.id),
-            ("operation", "=", "submitAcknowledgement"), ("state", "in", ("submitted", "processing")),
-        ])
+        pending = self.env["amazon.vendor.transaction"].search_count(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "=", self.id),
+                ("operation", "=", "submitAcknowledgement"),
+                ("state", "in", ("submitted", "processing")),
+            ]
+        )
         if pending:
-            raise UserError(_("The acknowledgement of %(po)s is still being processed by Amazon; wait for its verdict.",
-                              po=self.amazon_vendor_po_number))
+            raise UserError(
+                _(
+                    "The acknowledgement of %(po)s is still being processed by Amazon; wait for its verdict.",
+                    po=self.amazon_vendor_po_number,
+                )
+            )
         first = self.amazon_vendor_acknowledged_at
         if first and fields.Datetime.now() > first + ACK_CHANGE_WINDOW:
-            raise UserError(_("Amazon accepts changes to an acknowledgement for 48 hours only; %(po)s was first "
-                              "acknowledged on %(date)s.", po=self.amazon_vendor_po_number, date=first))
+            raise UserError(
+                _(
+                    "Amazon accepts changes to an acknowledgement for 48 hours only; %(po)s was first "
+                    "acknowledged on %(date)s.",
+                    po=self.amazon_vendor_po_number,
+                    date=first,
+                )
+            )
         if self.amazon_vendor_po_state == "Closed":
-            raise UserError(_("Amazon closed purchase order %(po)s: it can no longer be acknowledged.",
-                              po=self.amazon_vendor_po_number))
-        problems = [problem for line in self._amazon_vendor_ack_lines() for problem in line._amazon_vendor_ack_problems()]
+            raise UserError(
+                _(
+                    "Amazon closed purchase order %(po)s: it can no longer be acknowledged.",
+                    po=self.amazon_vendor_po_number,
+                )
+            )
+        problems = [
+            problem for line in self._amazon_vendor_ack_lines() for problem in line._amazon_vendor_ack_problems()
+        ]
         missing = {item.get("itemSequenceNumber") for item in self._amazon_vendor_raw_items()} - set(
-            self._amazon_vendor_ack_lines().mapped("amazon_vendor_item_sequence"))
+            self._amazon_vendor_ack_lines().mapped("amazon_vendor_item_sequence")
+        )
         problems += [_("Item %(seq)s of the Amazon PO has no order line.", seq=seq) for seq in sorted(missing)]
         if problems:
-            raise UserError(_("The acknowledgement of %(po)s breaks Amazon's rules:\n%(problems)s",
-                              po=self.amazon_vendor_po_number, problems="\n".join(problems)))
+            raise UserError(
+                _(
+                    "The acknowledgement of %(po)s breaks Amazon's rules:\n%(problems)s",
+                    po=self.amazon_vendor_po_number,
+                    problems="\n".join(problems),
+                )
+            )
 
     def _amazon_vendor_ack_lines(self):
-        return self.order_line.filtered(lambda line: line.amazon_vendor_item_sequence
-                                        and line.amazon_vendor_ordered_amount)
+        return self.order_line.filtered(
+            lambda line: line.amazon_vendor_item_sequence and line.amazon_vendor_ordered_amount
+        )
 
     def _amazon_vendor_raw_items(self):
         items = ((self.amazon_vendor_raw_po or {}).get("orderDetails") or {}).get("items") or []
@@ -111,9 +145,18 @@ class SaleOrder(models.Model):
         items = []
         for raw in self._amazon_vendor_raw_items():
             line = lines[raw.get("itemSequenceNumber")]
-            item = {key: raw[key] for key in ("itemSequenceNumber", "amazonProductIdentifier",
-                                               "vendorProductIdentifier", "orderedQuantity", "netCost", "listPrice")
-                    if raw.get(key) is not None}
+            item = {
+                key: raw[key]
+                for key in (
+                    "itemSequenceNumber",
+                    "amazonProductIdentifier",
+                    "vendorProductIdentifier",
+                    "orderedQuantity",
+                    "netCost",
+                    "listPrice",
+                )
+                if raw.get(key) is not None
+            }
             item["itemAcknowledgements"] = line._amazon_vendor_prepare_item_acknowledgements(raw["orderedQuantity"])
             items.append(item)
         return {
@@ -131,14 +174,19 @@ class SaleOrderLine(models.Model):
         """Accepted / backordered / rejected quantities per the account's rule, in Amazon's unit."""
         self.ensure_one()
         ordered = self.amazon_vendor_ordered_amount
-        vals = {"amazon_vendor_ack_accepted": 0, "amazon_vendor_ack_backordered": 0,
-                "amazon_vendor_ack_rejected": 0, "amazon_vendor_ack_rejection_reason": False}
+        vals = {
+            "amazon_vendor_ack_accepted": 0,
+            "amazon_vendor_ack_backordered": 0,
+            "amazon_vendor_ack_rejected": 0,
+            "amazon_vendor_ack_rejection_reason": False,
+        }
         if not ordered:
             return vals
         if self.display_type:
             # Unmapped products are rejected: acknowledging what cannot be identified invites a chargeback.
-            return dict(vals, amazon_vendor_ack_rejected=ordered,
-                        amazon_vendor_ack_rejection_reason="InvalidProductIdentifier")
+            return dict(
+                vals, amazon_vendor_ack_rejected=ordered, amazon_vendor_ack_rejection_reason="InvalidProductIdentifier"
+            )
         if account.ack_rule != "accept_available":
             return dict(vals, amazon_vendor_ack_accepted=ordered)
         unit = self.amazon_vendor_unit_size if self.amazon_vendor_ordered_uom == "Cases" else 1
@@ -148,8 +196,12 @@ class SaleOrderLine(models.Model):
         rest = ordered - accepted
         if self.amazon_vendor_backorder_allowed:
             return dict(vals, amazon_vendor_ack_accepted=accepted, amazon_vendor_ack_backordered=rest)
-        return dict(vals, amazon_vendor_ack_accepted=accepted, amazon_vendor_ack_rejected=rest,
-                    amazon_vendor_ack_rejection_reason="TemporarilyUnavailable" if rest else False)
+        return dict(
+            vals,
+            amazon_vendor_ack_accepted=accepted,
+            amazon_vendor_ack_rejected=rest,
+            amazon_vendor_ack_rejection_reason="TemporarilyUnavailable" if rest else False,
+        )
 
     def _amazon_vendor_ack_problems(self):
         self.ensure_one()
@@ -161,22 +213,41 @@ class SaleOrderLine(models.Model):
             problems.append(_("Item %(seq)s: quantities cannot be negative.", seq=seq))
         total = accepted + backordered + rejected
         if total > ordered:
-            problems.append(_("Item %(seq)s: %(total)s acknowledged but Amazon ordered %(ordered)s.",
-                              seq=seq, total=total, ordered=ordered))
+            problems.append(
+                _(
+                    "Item %(seq)s: %(total)s acknowledged but Amazon ordered %(ordered)s.",
+                    seq=seq,
+                    total=total,
+                    ordered=ordered,
+                )
+            )
         elif total < ordered:
-            problems.append(_("Item %(seq)s: accept, backorder or reject the %(rest)s remaining of %(ordered)s.",
-                              seq=seq, rest=ordered - total, ordered=ordered))
+            problems.append(
+                _(
+                    "Item %(seq)s: accept, backorder or reject the %(rest)s remaining of %(ordered)s.",
+                    seq=seq,
+                    rest=ordered - total,
+                    ordered=ordered,
+                )
+            )
         if backordered and not self.amazon_vendor_backorder_allowed:
             problems.append(_("Item %(seq)s: Amazon does not allow backorders on this item.", seq=seq))
         if rejected and not self.amazon_vendor_ack_rejection_reason:
             problems.append(_("Item %(seq)s: give the reason for the rejected quantity.", seq=seq))
         if not self.amazon_vendor_net_cost:
-            problems.append(_("Item %(seq)s: Amazon sent no net cost; it must be echoed in the acknowledgement.",
-                              seq=seq))
+            problems.append(
+                _("Item %(seq)s: Amazon sent no net cost; it must be echoed in the acknowledgement.", seq=seq)
+            )
         elif not self.display_type and self._amazon_vendor_price_differs():
-            problems.append(_("Item %(seq)s: the price %(price)s differs from Amazon's net cost %(cost)s; the "
-                              "acknowledgement must confirm Amazon's cost.", seq=seq, price=self.price_unit,
-                              cost=self.amazon_vendor_net_cost))
+            problems.append(
+                _(
+                    "Item %(seq)s: the price %(price)s differs from Amazon's net cost %(cost)s; the "
+                    "acknowledgement must confirm Amazon's cost.",
+                    seq=seq,
+                    price=self.price_unit,
+                    cost=self.amazon_vendor_net_cost,
+                )
+            )
         return problems
 
     def _amazon_vendor_price_differs(self):
@@ -188,9 +259,11 @@ class SaleOrderLine(models.Model):
         """One entry per code with a quantity: a partial line is Accepted plus Backordered (plus Rejected)."""
         unit = {key: ordered_quantity[key] for key in ("unitOfMeasure", "unitSize") if key in ordered_quantity}
         entries = []
-        for code, amount in (("Accepted", self.amazon_vendor_ack_accepted),
-                             ("Backordered", self.amazon_vendor_ack_backordered),
-                             ("Rejected", self.amazon_vendor_ack_rejected)):
+        for code, amount in (
+            ("Accepted", self.amazon_vendor_ack_accepted),
+            ("Backordered", self.amazon_vendor_ack_backordered),
+            ("Rejected", self.amazon_vendor_ack_rejected),
+        ):
             if not amount:
                 continue
             entry = {"acknowledgementCode": code, "acknowledgedQuantity": dict(unit, amount=amount)}

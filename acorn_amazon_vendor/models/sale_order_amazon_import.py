@@ -1,4 +1,5 @@
 """Amazon purchase order → sale order: values for a new order, and changes to an existing one."""
+
 import json
 
 from odoo import Command, _, api, fields, models
@@ -20,17 +21,19 @@ class SaleOrder(models.Model):
         issues = list(po.problems)
         vals = self._amazon_vendor_prepare_header_vals(batch, po, issues)
         lines = [self.env["sale.order.line"]._amazon_vendor_prepare_line_vals(batch, item, issues) for item in po.items]
-        vals.update({
-            "partner_id": vals["partner_invoice_id"],
-            "company_id": batch.company.id,
-            "amazon_vendor_account_id": batch.account.id,
-            "amazon_vendor_po_number": po.number,
-            "client_order_ref": po.number,
-            "origin": _("Amazon PO %(number)s", number=po.number),
-            "date_order": po.date or fields.Datetime.now(),
-            "order_line": [Command.create(line) for line in lines],
-            "amazon_vendor_issues": "\n".join(issues) or False,
-        })
+        vals.update(
+            {
+                "partner_id": vals["partner_invoice_id"],
+                "company_id": batch.company.id,
+                "amazon_vendor_account_id": batch.account.id,
+                "amazon_vendor_po_number": po.number,
+                "client_order_ref": po.number,
+                "origin": _("Amazon PO %(number)s", number=po.number),
+                "date_order": po.date or fields.Datetime.now(),
+                "order_line": [Command.create(line) for line in lines],
+                "amazon_vendor_issues": "\n".join(issues) or False,
+            }
+        )
         return vals
 
     @api.model
@@ -38,10 +41,18 @@ class SaleOrder(models.Model):
         """Header values that a changed PO may update too (windows, FC, state, raw PO)."""
         code = batch.vendor_codes.get(po.selling_party)
         if po.selling_party and not code:
-            issues.append(_("Vendor code %(code)s is not configured on the account %(account)s.",
-                            code=po.selling_party, account=batch.account.name))
-        bill_to = batch.partner_for_party(po.bill_to, _("Amazon")) if po.bill_to.get("partyId") else (
-            code.partner_id if code and code.partner_id else batch.partner_for_party({}, _("Amazon")))
+            issues.append(
+                _(
+                    "Vendor code %(code)s is not configured on the account %(account)s.",
+                    code=po.selling_party,
+                    account=batch.account.name,
+                )
+            )
+        bill_to = (
+            batch.partner_for_party(po.bill_to, _("Amazon"))
+            if po.bill_to.get("partyId")
+            else (code.partner_id if code and code.partner_id else batch.partner_for_party({}, _("Amazon")))
+        )
         fc = batch.partner_for_party(po.ship_to, _("Amazon FC %(code)s", code=po.ship_to.get("partyId") or "?"))
         pricelist = batch.pricelist_for(po.currency)
         if not pricelist:
@@ -53,7 +64,8 @@ class SaleOrder(models.Model):
             "amazon_vendor_code": po.selling_party,
             "amazon_vendor_fc_code": po.ship_to.get("partyId"),
             "amazon_vendor_po_state": po.state if po.state in ("New", "Acknowledged", "Closed") else False,
-            "amazon_vendor_po_type": po.po_type if po.po_type in dict(self._fields["amazon_vendor_po_type"].selection)
+            "amazon_vendor_po_type": po.po_type
+            if po.po_type in dict(self._fields["amazon_vendor_po_type"].selection)
             else False,
             "amazon_vendor_po_date": po.date,
             "amazon_vendor_po_changed_date": po.changed_date,
@@ -89,8 +101,9 @@ class SaleOrder(models.Model):
         header = self._amazon_vendor_prepare_header_vals(batch, po, issues)
         applied, flagged = [], []
         self._amazon_vendor_apply_header(header, applied, flagged)
-        lines_by_seq = {line.amazon_vendor_item_sequence: line for line in self.order_line
-                        if line.amazon_vendor_item_sequence}
+        lines_by_seq = {
+            line.amazon_vendor_item_sequence: line for line in self.order_line if line.amazon_vendor_item_sequence
+        }
         commands = []
         for item in po.items:
             line = lines_by_seq.get(item.sequence)
@@ -100,8 +113,13 @@ class SaleOrder(models.Model):
                 applied.append(_("Item %(seq)s added.", seq=item.sequence))
             elif line.display_type and "product_id" in new_vals:
                 commands += [Command.delete(line.id), Command.create(new_vals)]
-                applied.append(_("Item %(seq)s is now mapped to %(product)s.", seq=item.sequence,
-                                 product=self.env["product.product"].browse(new_vals["product_id"]).display_name))
+                applied.append(
+                    _(
+                        "Item %(seq)s is now mapped to %(product)s.",
+                        seq=item.sequence,
+                        product=self.env["product.product"].browse(new_vals["product_id"]).display_name,
+                    )
+                )
             elif not line.display_type:
                 line._amazon_vendor_apply_item(new_vals, applied, flagged)
         header["amazon_vendor_issues"] = "\n".join(issues) or False
@@ -116,17 +134,37 @@ class SaleOrder(models.Model):
     def _amazon_vendor_apply_header(self, header, applied, flagged):
         if header["partner_shipping_id"] != self.partner_shipping_id.id:
             if any(picking.state == "done" for picking in self.picking_ids):
-                flagged.append(_("Amazon moved the order to FC %(fc)s, but goods already left for %(old)s.",
-                                 fc=header["amazon_vendor_fc_code"], old=self.amazon_vendor_fc_code))
+                flagged.append(
+                    _(
+                        "Amazon moved the order to FC %(fc)s, but goods already left for %(old)s.",
+                        fc=header["amazon_vendor_fc_code"],
+                        old=self.amazon_vendor_fc_code,
+                    )
+                )
                 del header["partner_shipping_id"]
             else:
-                applied.append(_("Fulfilment centre %(old)s → %(new)s.", old=self.amazon_vendor_fc_code,
-                                 new=header["amazon_vendor_fc_code"]))
-        for field_name in ("amazon_vendor_ship_window_start", "amazon_vendor_ship_window_end",
-                           "amazon_vendor_delivery_window_start", "amazon_vendor_delivery_window_end"):
+                applied.append(
+                    _(
+                        "Fulfilment centre %(old)s → %(new)s.",
+                        old=self.amazon_vendor_fc_code,
+                        new=header["amazon_vendor_fc_code"],
+                    )
+                )
+        for field_name in (
+            "amazon_vendor_ship_window_start",
+            "amazon_vendor_ship_window_end",
+            "amazon_vendor_delivery_window_start",
+            "amazon_vendor_delivery_window_end",
+        ):
             if header[field_name] != self[field_name]:
-                applied.append(_("%(field)s: %(old)s → %(new)s.", field=self._fields[field_name].string,
-                                 old=self[field_name] or "-", new=header[field_name] or "-"))
+                applied.append(
+                    _(
+                        "%(field)s: %(old)s → %(new)s.",
+                        field=self._fields[field_name].string,
+                        old=self[field_name] or "-",
+                        new=header[field_name] or "-",
+                    )
+                )
         if self.state != "draft":
             # Confirmed orders keep their pricelist, warehouse and customer: moves already exist.
             for field_name in ("pricelist_id", "warehouse_id", "partner_invoice_id"):
@@ -179,13 +217,27 @@ class SaleOrderLine(models.Model):
         }
         product, case_size = batch.product_for(item)
         if not product:
-            issue = _("Item %(seq)s: no product has the reference, barcode or mapping %(ref)s (ASIN %(asin)s).",
-                      seq=item.sequence, ref=item.vendor_product_id or "-", asin=item.asin or "-")
+            issue = _(
+                "Item %(seq)s: no product has the reference, barcode or mapping %(ref)s (ASIN %(asin)s).",
+                seq=item.sequence,
+                ref=item.vendor_product_id or "-",
+                asin=item.asin or "-",
+            )
             issues.append(issue)
-            return dict(vals, display_type="line_note", customer_lead=0, amazon_vendor_issue=issue, name=_(
-                "Amazon item %(seq)s: %(ref)s / ASIN %(asin)s, %(amount)s %(unit)s: no matching product",
-                seq=item.sequence, ref=item.vendor_product_id or "-", asin=item.asin or "-",
-                amount=item.amount, unit=item.unit))
+            return dict(
+                vals,
+                display_type="line_note",
+                customer_lead=0,
+                amazon_vendor_issue=issue,
+                name=_(
+                    "Amazon item %(seq)s: %(ref)s / ASIN %(asin)s, %(amount)s %(unit)s: no matching product",
+                    seq=item.sequence,
+                    ref=item.vendor_product_id or "-",
+                    asin=item.asin or "-",
+                    amount=item.amount,
+                    unit=item.unit,
+                ),
+            )
         if item.unit == "Cases" and item.unit_size <= 1 and case_size:
             vals["amazon_vendor_unit_size"] = case_size
         quantity, price = self._amazon_vendor_quantity_and_price(batch, item, product, vals, issues)
@@ -207,8 +259,14 @@ class SaleOrderLine(models.Model):
             # Sold by weight: the ordered amount counts weight units of the price.
             return weight_uom._compute_quantity(eaches, product.uom_id), weight_uom._compute_price(cost, product.uom_id)
         if not product.weight:
-            issues.append(_("Item %(seq)s is priced per %(unit)s: set the weight of %(product)s.",
-                            seq=item.sequence, unit=item.cost_unit, product=product.display_name))
+            issues.append(
+                _(
+                    "Item %(seq)s is priced per %(unit)s: set the weight of %(product)s.",
+                    seq=item.sequence,
+                    unit=item.cost_unit,
+                    product=product.display_name,
+                )
+            )
             return eaches, cost
         product_weight_uom = product.product_tmpl_id._get_weight_uom_id_from_ir_config_parameter()
         return eaches, cost * product_weight_uom._compute_quantity(product.weight, weight_uom)
@@ -221,17 +279,31 @@ class SaleOrderLine(models.Model):
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         if quantity is not None and float_compare(quantity, self.product_uom_qty, precision_digits=digits):
             if quantity < self.qty_delivered:
-                flagged.append(_("Item %(seq)s: Amazon now orders %(new)s but %(done)s were already delivered.",
-                                 seq=seq, new=quantity, done=self.qty_delivered))
+                flagged.append(
+                    _(
+                        "Item %(seq)s: Amazon now orders %(new)s but %(done)s were already delivered.",
+                        seq=seq,
+                        new=quantity,
+                        done=self.qty_delivered,
+                    )
+                )
             else:
                 amazon_vals["product_uom_qty"] = quantity
-                applied.append(_("Item %(seq)s cancelled by Amazon.", seq=seq) if not quantity else
-                               _("Item %(seq)s quantity %(old)s → %(new)s.", seq=seq, old=self.product_uom_qty,
-                                 new=quantity))
+                applied.append(
+                    _("Item %(seq)s cancelled by Amazon.", seq=seq)
+                    if not quantity
+                    else _("Item %(seq)s quantity %(old)s → %(new)s.", seq=seq, old=self.product_uom_qty, new=quantity)
+                )
         if price is not None and float_compare(price, self.price_unit, precision_digits=6):
             if self.qty_invoiced:
-                flagged.append(_("Item %(seq)s: Amazon changed the cost to %(new)s after invoicing at %(old)s.",
-                                 seq=seq, new=price, old=self.price_unit))
+                flagged.append(
+                    _(
+                        "Item %(seq)s: Amazon changed the cost to %(new)s after invoicing at %(old)s.",
+                        seq=seq,
+                        new=price,
+                        old=self.price_unit,
+                    )
+                )
             else:
                 amazon_vals["price_unit"] = price
                 applied.append(_("Item %(seq)s cost %(old)s → %(new)s.", seq=seq, old=self.price_unit, new=price))

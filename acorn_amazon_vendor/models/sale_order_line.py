@@ -17,14 +17,16 @@ class SaleOrderLine(models.Model):
     amazon_vendor_item_sequence = fields.Char(string="Amazon Item #", copy=False)
     amazon_vendor_product_ref = fields.Char(string="Vendor Product ID", copy=False)
     amazon_vendor_asin = fields.Char(string="ASIN", copy=False)
-    amazon_vendor_ordered_amount = fields.Integer(string="Amazon Ordered Qty", copy=False)
+    amazon_vendor_ordered_amount = fields.Integer(string="Amazon Qty", copy=False)
     amazon_vendor_ordered_uom = fields.Selection(AMAZON_UOM, string="Amazon Unit", copy=False)
     amazon_vendor_unit_size = fields.Integer(string="Case Size", copy=False, default=1)
-    amazon_vendor_net_cost = fields.Char(string="Amazon Net Cost", copy=False,
-                                         help="Net cost per each or weight unit, as Amazon sent it.")
+    amazon_vendor_net_cost = fields.Char(
+        string="Amazon Net Cost", copy=False, help="Net cost per each or weight unit, as Amazon sent it."
+    )
     amazon_vendor_cost_currency = fields.Char(copy=False)
-    amazon_vendor_cost_uom = fields.Char(string="Priced Per", copy=False,
-                                         help="POUNDS, OUNCES, GRAMS or KILOGRAMS for items sold by weight.")
+    amazon_vendor_cost_uom = fields.Char(
+        string="Priced Per", copy=False, help="POUNDS, OUNCES, GRAMS or KILOGRAMS for items sold by weight."
+    )
     amazon_vendor_list_price = fields.Char(copy=False)
     amazon_vendor_backorder_allowed = fields.Boolean(string="Backorder Allowed", copy=False)
     amazon_vendor_issue = fields.Char(string="Import Issue", copy=False)
@@ -56,5 +58,7 @@ class SaleOrderLine(models.Model):
             "amazon_vendor_rejected_qty": (ack.get("rejectedQuantity") or {}).get("amount") or 0,
             "amazon_vendor_receive_status": receiving.get("receiveStatus"),
             "amazon_vendor_received_qty": (receiving.get("receivedQuantity") or {}).get("amount") or 0,
-            "amazon_vendor_last_receive_date": parse_datetime(last_receive).replace(tzinfo=None) if last_receive else False,
+            "amazon_vendor_last_receive_date": parse_datetime(last_receive).replace(tzinfo=None)
+            if last_receive
+            else False,
         }

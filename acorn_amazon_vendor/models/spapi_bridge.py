@@ -1,4 +1,5 @@
 """Glue between the Odoo-free SP-API client and the database: token store and audit hook."""
+
 import json
 import logging
 from contextlib import contextmanager
@@ -38,7 +39,8 @@ class AccountTokenStore(spapi.TokenStore):
         # NO KEY UPDATE: audit records written from another cursor only need KEY SHARE on
         # the account row, so holding this lock during the LWA call cannot deadlock them.
         self.account.env.cr.execute(
-            "SELECT id FROM amazon_vendor_account WHERE id = %s FOR NO KEY UPDATE", (self.account.id,),
+            "SELECT id FROM amazon_vendor_account WHERE id = %s FOR NO KEY UPDATE",
+            (self.account.id,),
         )
         yield
 

@@ -3,12 +3,22 @@
 Plain Python (never imports Odoo): imported as ``odoo.addons.acorn_amazon_vendor.spapi`` in
 Odoo and as ``spapi`` by the plain pytest suite, hence relative imports only.
 """
+
 from .auth import (
-    AccessToken, MemoryTokenStore, TokenStore, consent_url, exchange_authorization_code,
+    AccessToken,
+    MemoryTokenStore,
+    TokenStore,
+    consent_url,
+    exchange_authorization_code,
 )
 from .client import SpApiClient
 from .exceptions import (
-    AuthError, InvalidBodyError, RequestError, SpApiError, ThrottledError, TransientError,
+    AuthError,
+    InvalidBodyError,
+    RequestError,
+    SpApiError,
+    ThrottledError,
+    TransientError,
 )
 from .exchange import Exchange
 from .purchase_order import PurchaseOrder, PurchaseOrderItem, read_purchase_order
@@ -16,8 +26,24 @@ from .redact import redact
 from .regions import LWA_TOKEN_URL, REGIONS, api_endpoint
 
 __all__ = [
-    "SpApiClient", "AccessToken", "TokenStore", "MemoryTokenStore",
-    "exchange_authorization_code", "consent_url", "SpApiError", "AuthError", "ThrottledError",
-    "TransientError", "RequestError", "InvalidBodyError", "Exchange", "redact", "REGIONS",
-    "api_endpoint", "LWA_TOKEN_URL", "PurchaseOrder", "PurchaseOrderItem", "read_purchase_order",
+    "SpApiClient",
+    "AccessToken",
+    "TokenStore",
+    "MemoryTokenStore",
+    "exchange_authorization_code",
+    "consent_url",
+    "SpApiError",
+    "AuthError",
+    "ThrottledError",
+    "TransientError",
+    "RequestError",
+    "InvalidBodyError",
+    "Exchange",
+    "redact",
+    "REGIONS",
+    "api_endpoint",
+    "LWA_TOKEN_URL",
+    "PurchaseOrder",
+    "PurchaseOrderItem",
+    "read_purchase_order",
 ]

@@ -1,4 +1,5 @@
 """Login with Amazon (LWA): access tokens, their shared store, and the consent flow."""
+
 import hashlib
 import threading
 from contextlib import contextmanager
@@ -104,10 +105,12 @@ def lwa_error(response, body):
     request_id = response.headers.get("x-amzn-RequestId")
     errors = [{"code": code, "message": description or text, "details": ""}]
     if response.status_code >= 500:
-        return TransientError(message, status=response.status_code, errors=errors,
-                              request_id=request_id, operation="lwaToken")
-    return AuthError(message, code=code, status=response.status_code, errors=errors,
-                     request_id=request_id, operation="lwaToken")
+        return TransientError(
+            message, status=response.status_code, errors=errors, request_id=request_id, operation="lwaToken"
+        )
+    return AuthError(
+        message, code=code, status=response.status_code, errors=errors, request_id=request_id, operation="lwaToken"
+    )
 
 
 def token_from_body(body):
@@ -116,14 +119,16 @@ def token_from_body(body):
     :raise AuthError: the body has no access_token
     """
     if not isinstance(body, dict) or not body.get("access_token"):
-        raise AuthError("Login with Amazon answered without an access token",
-                        code="invalid_response", operation="lwaToken")
+        raise AuthError(
+            "Login with Amazon answered without an access token", code="invalid_response", operation="lwaToken"
+        )
     lifetime = int(body.get("expires_in") or 3600)
     return AccessToken(body["access_token"], utcnow() + timedelta(seconds=lifetime))
 
 
-def exchange_authorization_code(code, client_id, client_secret, redirect_uri=None,
-                                lwa_url=LWA_TOKEN_URL, session=None, timeout=(10, 60)):
+def exchange_authorization_code(
+    code, client_id, client_secret, redirect_uri=None, lwa_url=LWA_TOKEN_URL, session=None, timeout=(10, 60)
+):
     """Trade the ``spapi_oauth_code`` of the website authorization flow for tokens.
 
     :param code: the authorization code Amazon sent to the redirect URI
@@ -137,17 +142,14 @@ def exchange_authorization_code(code, client_id, client_secret, redirect_uri=Non
     :raise AuthError: LWA refused the code or the credentials
     :raise TransientError: LWA unreachable or failing
     """
-    data = {"grant_type": "authorization_code", "code": code,
-            "client_id": client_id, "client_secret": client_secret}
+    data = {"grant_type": "authorization_code", "code": code, "client_id": client_id, "client_secret": client_secret}
     if redirect_uri:
         data["redirect_uri"] = redirect_uri
     http = session or requests
     try:
-        response = http.post(lwa_url, data=data, timeout=timeout,
-                             headers={"Accept": "application/json"})
+        response = http.post(lwa_url, data=data, timeout=timeout, headers={"Accept": "application/json"})
     except requests.RequestException as exc:
-        raise TransientError(f"Login with Amazon unreachable: {type(exc).__name__}",
-                             operation="lwaToken") from None
+        raise TransientError(f"Login with Amazon unreachable: {type(exc).__name__}", operation="lwaToken") from None
     try:
         body = response.json()
     except ValueError:
@@ -157,8 +159,7 @@ def exchange_authorization_code(code, client_id, client_secret, redirect_uri=Non
     return {k: body.get(k) for k in ("access_token", "refresh_token", "expires_in", "token_type")}
 
 
-def consent_url(application_id, state, region="na", sandbox=False, redirect_uri=None,
-                base_url=None):
+def consent_url(application_id, state, region="na", sandbox=False, redirect_uri=None, base_url=None):
     """The Vendor Central page where a vendor authorizes the app.
 
     :param application_id: the app's id (amzn1.sp.solution...)

@@ -3,6 +3,7 @@
 Every HTTP call, Login with Amazon included, goes through :meth:`_BaseClient._http` so the
 exchange hook sees each attempt and redaction happens in one place.
 """
+
 import itertools
 import json as jsonlib
 import logging
@@ -26,8 +27,11 @@ _logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Amazon's 403 details when the access token, not the app's role, is the problem.
-_TOKEN_REJECTED_RE = re.compile(r"access token.*(expired|invalid|revoked|malformed)|"
-                                r"(expired|invalid).*token", re.IGNORECASE)
+_TOKEN_REJECTED_RE = re.compile(
+    r"access token.*(expired|invalid|revoked|malformed)|"
+    r"(expired|invalid).*token",
+    re.IGNORECASE,
+)
 
 
 class _Retry(Exception):
@@ -72,17 +76,23 @@ def error_from_response(operation, response, body):
     status = response.status_code
     errors = body.get("errors") if isinstance(body, dict) else None
     errors = [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
-    kwargs = {"status": status, "errors": errors, "operation": operation,
-              "request_id": response.headers.get("x-amzn-RequestId")}
+    kwargs = {
+        "status": status,
+        "errors": errors,
+        "operation": operation,
+        "request_id": response.headers.get("x-amzn-RequestId"),
+    }
     if status in (401, 403):
         text = " ".join(f"{e.get('message', '')} {e.get('details', '')}" for e in errors)
         rejected = bool(_TOKEN_REJECTED_RE.search(text))
         code = errors[0].get("code") if errors else "Unauthorized"
-        return AuthError(f"Amazon denied access to {operation} (HTTP {status})",
-                         code=code, token_rejected=rejected, **kwargs)
+        return AuthError(
+            f"Amazon denied access to {operation} (HTTP {status})", code=code, token_rejected=rejected, **kwargs
+        )
     if status == 429:
-        return ThrottledError(f"Amazon throttled {operation} (HTTP 429)",
-                              retry_after=_retry_after(response.headers), **kwargs)
+        return ThrottledError(
+            f"Amazon throttled {operation} (HTTP 429)", retry_after=_retry_after(response.headers), **kwargs
+        )
     if status >= 500:
         return TransientError(f"Amazon failed on {operation} (HTTP {status})", **kwargs)
     return RequestError(f"Amazon rejected {operation} (HTTP {status})", **kwargs)
@@ -91,12 +101,30 @@ def error_from_response(operation, response, body):
 class _BaseClient:
     """Connection settings and the generic request machinery (see SpApiClient)."""
 
-    def __init__(self, client_id, client_secret, refresh_token, *, region="na", sandbox=False,
-                 endpoint=None, lwa_url=None, token_store=None, exchange_hook=None,
-                 user_agent="ACORN-Odoo/18.0 (Language=Python)", timeout=(10, 60),
-                 max_retries=5, max_retry_time=60.0, backoff_base=1.0, backoff_max=16.0,
-                 sleep=time.sleep, rate_limit=True, session=None, refresh_margin=300,
-                 rate_limiter=None):
+    def __init__(
+        self,
+        client_id,
+        client_secret,
+        refresh_token,
+        *,
+        region="na",
+        sandbox=False,
+        endpoint=None,
+        lwa_url=None,
+        token_store=None,
+        exchange_hook=None,
+        user_agent="ACORN-Odoo/18.0 (Language=Python)",
+        timeout=(10, 60),
+        max_retries=5,
+        max_retry_time=60.0,
+        backoff_base=1.0,
+        backoff_max=16.0,
+        sleep=time.sleep,
+        rate_limit=True,
+        session=None,
+        refresh_margin=300,
+        rate_limiter=None,
+    ):
         self.endpoint = (endpoint or api_endpoint(region, sandbox)).rstrip("/")
         self.region, self.sandbox = region, sandbox
         self.client_id = client_id
@@ -145,20 +173,24 @@ class _BaseClient:
         """After Amazon rejected ``rejected``: reuse a newer stored token or refresh."""
         with self.token_store.lock(self.token_key):
             current = self.token_store.get(self.token_key)
-            if current and current.value != rejected and not current.expires_within(
-                    self.refresh_margin):
+            if current and current.value != rejected and not current.expires_within(self.refresh_margin):
                 return current
             token = self._fetch_access_token()
             self.token_store.set(self.token_key, token)
             return token
 
     def _fetch_access_token(self):
-        data = {"grant_type": "refresh_token", "refresh_token": self._refresh_token,
-                "client_id": self.client_id, "client_secret": self._client_secret}
+        data = {
+            "grant_type": "refresh_token",
+            "refresh_token": self._refresh_token,
+            "client_id": self.client_id,
+            "client_secret": self._client_secret,
+        }
 
         def attempt(number):
-            response, body = self._http("lwaToken", "POST", self.lwa_url, data=data,
-                                        attempt=number, headers={"Accept": "application/json"})
+            response, body = self._http(
+                "lwaToken", "POST", self.lwa_url, data=data, attempt=number, headers={"Accept": "application/json"}
+            )
             if response.status_code == 200 and isinstance(body, dict):
                 return auth.token_from_body(body)
             error = auth.lwa_error(response, body)
@@ -167,13 +199,15 @@ class _BaseClient:
             raise error
 
         token = self._with_retries("lwaToken", attempt)
-        _logger.info("SP-API: new LWA access token for %s, valid until %s",
-                     self.client_id, token.expires_at.isoformat())
+        _logger.info(
+            "SP-API: new LWA access token for %s, valid until %s", self.client_id, token.expires_at.isoformat()
+        )
         return token
 
     # ---- one HTTP attempt ----------------------------------------------------------------
-    def _http(self, operation, method, url, *, attempt, path=None, params=None, json=None,
-              data=None, headers=None, raw=False):
+    def _http(
+        self, operation, method, url, *, attempt, path=None, params=None, json=None, data=None, headers=None, raw=False
+    ):
         """Send one request, record it as an :class:`Exchange` and hand it to the hook.
 
         :return: (response, decoded body); body is bytes when ``raw``
@@ -182,20 +216,26 @@ class _BaseClient:
         started = time.monotonic()
         # A presigned download URL carries its credential in the query string: never record it.
         shown_url = urlsplit(url)._replace(query="", fragment="").geturl()
-        exchange = Exchange(operation=operation, method=method, url=shown_url,
-                            path=path or urlsplit(url).path, params=dict(params or {}),
-                            request_headers=redact(headers or {}),
-                            request_body=redact(json if json is not None else data,
-                                                lwa=data is not None),
-                            attempt=attempt)
+        exchange = Exchange(
+            operation=operation,
+            method=method,
+            url=shown_url,
+            path=path or urlsplit(url).path,
+            params=dict(params or {}),
+            request_headers=redact(headers or {}),
+            request_body=redact(json if json is not None else data, lwa=data is not None),
+            attempt=attempt,
+        )
         try:
-            response = self.session.request(method, url, params=params, json=json, data=data,
-                                            headers=headers, timeout=self.timeout)
+            response = self.session.request(
+                method, url, params=params, json=json, data=data, headers=headers, timeout=self.timeout
+            )
         except requests.RequestException as exc:
             exchange.error = f"{type(exc).__name__}: {self._scrub(str(exc))}"
             self._finish(exchange, started)
-            raise _Retry(TransientError(f"Could not reach Amazon for {operation} "
-                                        f"({type(exc).__name__})", operation=operation)) from None
+            raise _Retry(
+                TransientError(f"Could not reach Amazon for {operation} ({type(exc).__name__})", operation=operation)
+            ) from None
         exchange.status = response.status_code
         exchange.response_headers = kept_headers(response.headers)
         exchange.request_id = response.headers.get("x-amzn-RequestId")
@@ -204,24 +244,33 @@ class _BaseClient:
             self._finish(exchange, started)
             return response, response.content
         body, ok = _decode(response)
-        exchange.response_body = redact(body, lwa=data is not None) if ok else \
-            self._scrub(response.text[:2000])
+        exchange.response_body = redact(body, lwa=data is not None) if ok else self._scrub(response.text[:2000])
         if not ok:
             exchange.error = "response is not valid JSON"
         self._finish(exchange, started)
         if not ok:
-            raise _Retry(TransientError(
-                f"Amazon sent an unreadable (non-JSON) answer to {operation} "
-                f"(HTTP {response.status_code})", status=response.status_code,
-                operation=operation, request_id=exchange.request_id))
+            raise _Retry(
+                TransientError(
+                    f"Amazon sent an unreadable (non-JSON) answer to {operation} (HTTP {response.status_code})",
+                    status=response.status_code,
+                    operation=operation,
+                    request_id=exchange.request_id,
+                )
+            )
         return response, body
 
     def _finish(self, exchange, started):
         exchange.duration_ms = int((time.monotonic() - started) * 1000)
-        _logger.debug("SP-API %s %s attempt %s -> %s in %s ms (request id %s) %s",
-                      exchange.operation, exchange.method, exchange.attempt, exchange.status,
-                      exchange.duration_ms, exchange.request_id,
-                      jsonlib.dumps(exchange.response_body, default=str)[:4000])
+        _logger.debug(
+            "SP-API %s %s attempt %s -> %s in %s ms (request id %s) %s",
+            exchange.operation,
+            exchange.method,
+            exchange.attempt,
+            exchange.status,
+            exchange.duration_ms,
+            exchange.request_id,
+            jsonlib.dumps(exchange.response_body, default=str)[:4000],
+        )
         call_hook(self.exchange_hook, exchange)
 
     def _scrub(self, text):
@@ -244,23 +293,25 @@ class _BaseClient:
             try:
                 return attempt_fn(number)
             except _Retry as retry:
-                delay = retry.retry_after if retry.retry_after is not None \
-                    else self._backoff(number)
+                delay = retry.retry_after if retry.retry_after is not None else self._backoff(number)
                 spent = max(time.monotonic() - started, slept)
                 if number > self.max_retries or spent + delay > self.max_retry_time:
-                    _logger.warning("SP-API %s: giving up after %s attempt(s): %s",
-                                    operation, number, retry.error)
+                    _logger.warning("SP-API %s: giving up after %s attempt(s): %s", operation, number, retry.error)
                     raise retry.error from None
-                _logger.info("SP-API %s: attempt %s failed (%s), retrying in %.2f s",
-                             operation, number, retry.error, delay)
+                _logger.info(
+                    "SP-API %s: attempt %s failed (%s), retrying in %.2f s", operation, number, retry.error, delay
+                )
                 self.sleep(delay)
                 slept += delay
 
     # ---- SP-API requests -------------------------------------------------------------------
     def _headers(self, token):
-        return {"x-amz-access-token": token.value, "User-Agent": self.user_agent,
-                "x-amz-date": utcnow().strftime("%Y%m%dT%H%M%SZ"),
-                "Accept": "application/json"}
+        return {
+            "x-amz-access-token": token.value,
+            "User-Agent": self.user_agent,
+            "x-amz-date": utcnow().strftime("%Y%m%dT%H%M%SZ"),
+            "Accept": "application/json",
+        }
 
     def _request(self, operation, method, path, params=None, json=None):
         """Call one SP-API operation with auth, rate limit, retries and error mapping.
@@ -282,11 +333,18 @@ class _BaseClient:
                 self.rate_limiter.acquire(self.endpoint, self.client_id, operation, self.sleep)
             token = state["token"] or self.get_access_token()
             state["token"], state["sent"] = None, token.value
-            response, body = self._http(operation, method, url, path=path, params=params,
-                                        json=json, headers=self._headers(token), attempt=number)
+            response, body = self._http(
+                operation,
+                method,
+                url,
+                path=path,
+                params=params,
+                json=json,
+                headers=self._headers(token),
+                attempt=number,
+            )
             if response.status_code < 300:
-                _logger.debug("SP-API %s ok (request id %s)", operation,
-                              response.headers.get("x-amzn-RequestId"))
+                _logger.debug("SP-API %s ok (request id %s)", operation, response.headers.get("x-amzn-RequestId"))
                 return body
             error = error_from_response(operation, response, body)
             if response.status_code in RETRY_STATUSES:
@@ -299,7 +357,6 @@ class _BaseClient:
             if not error.token_rejected:
                 raise
             # The stored token died early (revoked, clock skew): refresh once and retry once.
-            _logger.info("SP-API %s: access token rejected (request id %s), refreshing",
-                         operation, error.request_id)
+            _logger.info("SP-API %s: access token rejected (request id %s), refreshing", operation, error.request_id)
             state["token"] = self._replace_rejected_token(state["sent"])
             return self._with_retries(operation, attempt)

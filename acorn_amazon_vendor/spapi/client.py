@@ -1,4 +1,5 @@
 """SpApiClient: one method per SP-API operation ACORN uses, named after its operationId."""
+
 import logging
 from urllib.parse import quote
 
@@ -30,8 +31,7 @@ class SpApiClient(_ReportsMixin, _BaseClient):
         check_body(operation, body)
         payload = parsing.payload_of(self._request(operation, "POST", path, json=body))
         transaction_id = payload.get("transactionId")
-        _logger.info("SP-API %s: %s record(s) submitted, transaction %s",
-                     operation, len(body[key]), transaction_id)
+        _logger.info("SP-API %s: %s record(s) submitted, transaction %s", operation, len(body[key]), transaction_id)
         return transaction_id
 
     def _pages(self, operation, path, params, token_key="nextToken"):
@@ -102,8 +102,7 @@ class SpApiClient(_ReportsMixin, _BaseClient):
         :raise InvalidBodyError: the body breaks the model's rules (nothing sent)
         :raise SpApiError: on failure
         """
-        return self._submit("submitAcknowledgement", f"{ORDERS}/acknowledgements",
-                            "acknowledgements", acknowledgements)
+        return self._submit("submitAcknowledgement", f"{ORDERS}/acknowledgements", "acknowledgements", acknowledgements)
 
     def get_purchase_orders_status(self, **filters):
         """One page of purchase order statuses (getPurchaseOrdersStatus).
@@ -116,8 +115,7 @@ class SpApiClient(_ReportsMixin, _BaseClient):
         :raise SpApiError: on failure
         """
         params = build_params("getPurchaseOrdersStatus", filters)
-        return self._get_payload("getPurchaseOrdersStatus", f"{ORDERS}/purchaseOrdersStatus",
-                                 params)
+        return self._get_payload("getPurchaseOrdersStatus", f"{ORDERS}/purchaseOrdersStatus", params)
 
     def iter_purchase_orders_status(self, **filters):
         """Every OrderStatus matching ``filters``, across pages and 7-day windows.
@@ -126,8 +124,7 @@ class SpApiClient(_ReportsMixin, _BaseClient):
         :return: generator of OrderStatus dicts
         :raise SpApiError: on failure
         """
-        return self._iterate("getPurchaseOrdersStatus", f"{ORDERS}/purchaseOrdersStatus",
-                             filters)
+        return self._iterate("getPurchaseOrdersStatus", f"{ORDERS}/purchaseOrdersStatus", filters)
 
     # ---- Vendor Shipments --------------------------------------------------------------------
     def submit_shipment_confirmations(self, confirmations):
@@ -138,8 +135,9 @@ class SpApiClient(_ReportsMixin, _BaseClient):
         :raise InvalidBodyError: the body breaks the model's rules (nothing sent)
         :raise SpApiError: on failure
         """
-        return self._submit("SubmitShipmentConfirmations", f"{SHIPPING}/shipmentConfirmations",
-                            "shipmentConfirmations", confirmations)
+        return self._submit(
+            "SubmitShipmentConfirmations", f"{SHIPPING}/shipmentConfirmations", "shipmentConfirmations", confirmations
+        )
 
     def submit_shipments(self, shipments):
         """Send shipment requests, e.g. for collect freight (SubmitShipments).
@@ -199,8 +197,7 @@ class SpApiClient(_ReportsMixin, _BaseClient):
         :raise InvalidBodyError: the body breaks the model's rules (nothing sent)
         :raise SpApiError: on failure
         """
-        return self._submit("submitInvoices", "/vendor/payments/v1/invoices", "invoices",
-                            invoices)
+        return self._submit("submitInvoices", "/vendor/payments/v1/invoices", "invoices", invoices)
 
     def get_transaction(self, transaction_id):
         """Status of an asynchronous submission (getTransaction).

@@ -1,4 +1,5 @@
 """One HTTP attempt as seen by the ``exchange_hook`` (Odoo stores them as log records)."""
+
 import logging
 from dataclasses import asdict, dataclass, field
 
@@ -6,8 +7,13 @@ _logger = logging.getLogger(__name__)
 
 # Response headers worth keeping: enough to trace a call with Amazon support.
 KEPT_RESPONSE_HEADERS = (
-    "x-amzn-RequestId", "x-amzn-RateLimit-Limit", "Retry-After", "Content-Type",
-    "Content-Encoding", "x-amz-apigw-id", "x-amzn-trace-id",
+    "x-amzn-RequestId",
+    "x-amzn-RateLimit-Limit",
+    "Retry-After",
+    "Content-Type",
+    "Content-Encoding",
+    "x-amz-apigw-id",
+    "x-amzn-trace-id",
 )
 
 
@@ -53,5 +59,4 @@ def call_hook(hook, exchange):
     try:
         hook(exchange)
     except Exception:  # noqa: BLE001 - a logging hook must not break business calls
-        _logger.exception("SP-API exchange hook failed for %s (request id %s)",
-                          exchange.operation, exchange.request_id)
+        _logger.exception("SP-API exchange hook failed for %s (request id %s)", exchange.operation, exchange.request_id)

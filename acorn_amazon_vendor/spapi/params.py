@@ -1,4 +1,5 @@
 """Query parameters: snake_case keyword arguments to Amazon's camelCase, values formatted."""
+
 import re
 from datetime import date, datetime
 
@@ -7,34 +8,84 @@ from .timeutil import split_windows, to_amz
 # operationId -> query parameters of the model (camelCase, as Amazon spells them).
 QUERY_PARAMS = {
     "getPurchaseOrders": (
-        "limit", "createdAfter", "createdBefore", "sortOrder", "nextToken", "includeDetails",
-        "changedAfter", "changedBefore", "poItemState", "isPOChanged", "purchaseOrderState",
-        "orderingVendorCode"),
+        "limit",
+        "createdAfter",
+        "createdBefore",
+        "sortOrder",
+        "nextToken",
+        "includeDetails",
+        "changedAfter",
+        "changedBefore",
+        "poItemState",
+        "isPOChanged",
+        "purchaseOrderState",
+        "orderingVendorCode",
+    ),
     "getPurchaseOrdersStatus": (
-        "limit", "sortOrder", "nextToken", "createdAfter", "createdBefore", "updatedAfter",
-        "updatedBefore", "purchaseOrderNumber", "purchaseOrderStatus",
-        "itemConfirmationStatus", "itemReceiveStatus", "orderingVendorCode", "shipToPartyId"),
+        "limit",
+        "sortOrder",
+        "nextToken",
+        "createdAfter",
+        "createdBefore",
+        "updatedAfter",
+        "updatedBefore",
+        "purchaseOrderNumber",
+        "purchaseOrderStatus",
+        "itemConfirmationStatus",
+        "itemReceiveStatus",
+        "orderingVendorCode",
+        "shipToPartyId",
+    ),
     "GetShipmentDetails": (
-        "limit", "sortOrder", "nextToken", "createdAfter", "createdBefore",
-        "shipmentConfirmedBefore", "shipmentConfirmedAfter", "packageLabelCreatedBefore",
-        "packageLabelCreatedAfter", "shippedBefore", "shippedAfter", "estimatedDeliveryBefore",
-        "estimatedDeliveryAfter", "shipmentDeliveryBefore", "shipmentDeliveryAfter",
-        "requestedPickUpBefore", "requestedPickUpAfter", "scheduledPickUpBefore",
-        "scheduledPickUpAfter", "currentShipmentStatus", "vendorShipmentIdentifier",
-        "buyerReferenceNumber", "buyerWarehouseCode", "sellerWarehouseCode"),
+        "limit",
+        "sortOrder",
+        "nextToken",
+        "createdAfter",
+        "createdBefore",
+        "shipmentConfirmedBefore",
+        "shipmentConfirmedAfter",
+        "packageLabelCreatedBefore",
+        "packageLabelCreatedAfter",
+        "shippedBefore",
+        "shippedAfter",
+        "estimatedDeliveryBefore",
+        "estimatedDeliveryAfter",
+        "shipmentDeliveryBefore",
+        "shipmentDeliveryAfter",
+        "requestedPickUpBefore",
+        "requestedPickUpAfter",
+        "scheduledPickUpBefore",
+        "scheduledPickUpAfter",
+        "currentShipmentStatus",
+        "vendorShipmentIdentifier",
+        "buyerReferenceNumber",
+        "buyerWarehouseCode",
+        "sellerWarehouseCode",
+    ),
     "GetShipmentLabels": (
-        "limit", "sortOrder", "nextToken", "labelCreatedAfter", "labelCreatedBefore",
-        "buyerReferenceNumber", "vendorShipmentIdentifier", "sellerWarehouseCode"),
+        "limit",
+        "sortOrder",
+        "nextToken",
+        "labelCreatedAfter",
+        "labelCreatedBefore",
+        "buyerReferenceNumber",
+        "vendorShipmentIdentifier",
+        "sellerWarehouseCode",
+    ),
     "getReports": (
-        "reportTypes", "processingStatuses", "marketplaceIds", "pageSize", "createdSince",
-        "createdUntil", "nextToken"),
-    "getInvoiceHeaders": (
-        "nextToken", "marketplaceId", "fromIssueDate", "toIssueDate", "invoicesModifiedAfter"),
+        "reportTypes",
+        "processingStatuses",
+        "marketplaceIds",
+        "pageSize",
+        "createdSince",
+        "createdUntil",
+        "nextToken",
+    ),
+    "getInvoiceHeaders": ("nextToken", "marketplaceId", "fromIssueDate", "toIssueDate", "invoicesModifiedAfter"),
     "getInvoice": ("marketplaceId", "nextTokenForLineItems"),
 }
 # Filter pairs Amazon limits to 7 days per request.
-WINDOW_PAIRS = (("createdAfter", "createdBefore"), ("changedAfter", "changedBefore"),
-                ("updatedAfter", "updatedBefore"))
+WINDOW_PAIRS = (("createdAfter", "createdBefore"), ("changedAfter", "changedBefore"), ("updatedAfter", "updatedBefore"))
 _TIME_PARAM_RE = re.compile(r"(After|Before|Since|Until|Date)$")
 
 
@@ -46,8 +97,7 @@ def camel_to_snake(name):
 def _format(name, value):
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (datetime, date)) or (
-            isinstance(value, str) and _TIME_PARAM_RE.search(name) and "T" in value):
+    if isinstance(value, (datetime, date)) or (isinstance(value, str) and _TIME_PARAM_RE.search(name) and "T" in value):
         return to_amz(value)
     if isinstance(value, (list, tuple, set)):
         return ",".join(str(v) for v in value)
@@ -71,8 +121,9 @@ def build_params(operation, filters):
     params = {}
     for key, value in filters.items():
         if key not in by_name:
-            raise TypeError(f"{operation} has no filter {key!r}; "
-                            f"known: {', '.join(sorted(camel_to_snake(n) for n in allowed))}")
+            raise TypeError(
+                f"{operation} has no filter {key!r}; known: {', '.join(sorted(camel_to_snake(n) for n in allowed))}"
+            )
         if value is not None:
             params[by_name[key]] = _format(by_name[key], value)
     return params
@@ -94,6 +145,5 @@ def windowed(params):
             return [params]
         if str(params.get("sortOrder", "")).upper() == "DESC":
             windows.reverse()
-        return [dict(params, **{after_key: to_amz(a), before_key: to_amz(b)})
-                for a, b in windows]
+        return [dict(params, **{after_key: to_amz(a), before_key: to_amz(b)}) for a, b in windows]
     return [params]

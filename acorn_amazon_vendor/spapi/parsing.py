@@ -3,6 +3,7 @@
 Amazon's own examples omit "required" fields, so nothing here insists on a field: missing
 lists become empty, missing payloads become empty dicts.
 """
+
 import gzip
 import io
 import json

@@ -4,6 +4,7 @@ Amazon's own examples omit fields the model calls required and spell enums in se
 an import must not fail on that. Problems that do matter (no items, a negative quantity, an
 unreadable date) are collected in ``problems`` for the user instead of raising.
 """
+
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -91,8 +92,9 @@ def read_purchase_order(order):
     if not number:
         raise ValueError("A purchase order without purchaseOrderNumber cannot be imported.")
     details = order.get("orderDetails") or {}
-    po = PurchaseOrder(number=str(number).strip(), raw=order,
-                       state=normalize_enum(order.get("purchaseOrderState"), PO_STATES))
+    po = PurchaseOrder(
+        number=str(number).strip(), raw=order, state=normalize_enum(order.get("purchaseOrderState"), PO_STATES)
+    )
     po.po_type = normalize_enum(details.get("purchaseOrderType"), PO_TYPES)
     po.payment_method = normalize_enum(details.get("paymentMethod"), PAYMENT_METHODS)
     po.deal_code = details.get("dealCode")
@@ -134,8 +136,7 @@ def _window(po, details, key):
         return None, None
     start, sep, end = str(value).partition("--")
     try:
-        return (parse_datetime(start).replace(tzinfo=None),
-                parse_datetime(end).replace(tzinfo=None) if sep else None)
+        return (parse_datetime(start).replace(tzinfo=None), parse_datetime(end).replace(tzinfo=None) if sep else None)
     except ValueError:
         po.problems.append(f"Unreadable {key}: {value!r}.")
         return None, None

@@ -3,6 +3,7 @@
 Waiting before sending is cheaper than collecting a 429 (which also counts against the
 selling partner's quota), so every SP-API call first takes a token from its bucket.
 """
+
 import threading
 import time
 

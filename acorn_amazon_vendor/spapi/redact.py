@@ -3,10 +3,17 @@
 MASK = "***"
 
 # Credentials: masked wherever they appear.
-SECRET_KEYS = frozenset({
-    "access_token", "refresh_token", "client_secret", "x-amz-access-token",
-    "restricteddatatoken", "authorization", "spapi_oauth_code",
-})
+SECRET_KEYS = frozenset(
+    {
+        "access_token",
+        "refresh_token",
+        "client_secret",
+        "x-amz-access-token",
+        "restricteddatatoken",
+        "authorization",
+        "spapi_oauth_code",
+    }
+)
 # Only secret in Login with Amazon form bodies: elsewhere "code" is Amazon's error code.
 LWA_SECRET_KEYS = SECRET_KEYS | {"code"}
 # Personal data (GDPR): street lines, phone and e-mail, anywhere.
@@ -18,7 +25,12 @@ NAME_KEYS = frozenset({"name", "attention"})
 def _is_address_context(key):
     lowered = key.lower()
     return lowered.endswith(("address", "party", "partyidentification")) or lowered in (
-        "buyerinfo", "shipto", "billto", "shipfrom", "customer")
+        "buyerinfo",
+        "shipto",
+        "billto",
+        "shipfrom",
+        "customer",
+    )
 
 
 def redact(obj, *, lwa=False):
@@ -39,8 +51,7 @@ def _redact(obj, secret_keys, in_address):
         for key, value in obj.items():
             lowered = str(key).lower()
             if value is not None and (
-                lowered in secret_keys or lowered in PERSONAL_KEYS
-                or (in_address and lowered in NAME_KEYS)
+                lowered in secret_keys or lowered in PERSONAL_KEYS or (in_address and lowered in NAME_KEYS)
             ):
                 out[key] = MASK
             else:

@@ -1,9 +1,10 @@
 """Reports, Tokens and Invoices (2026-06-25) operations of SpApiClient."""
+
 import logging
 from urllib.parse import quote
 
 from . import parsing
-from .base import _Retry, _retry_after, RETRY_STATUSES, error_from_response
+from .base import RETRY_STATUSES, _Retry, _retry_after, error_from_response
 from .params import build_params
 from .validation import check_body, jsonable
 
@@ -17,8 +18,9 @@ class _ReportsMixin:
     """Operations whose responses have no ``payload`` wrapper."""
 
     # ---- Reports ---------------------------------------------------------------------------
-    def create_report(self, report_type, marketplace_ids, data_start_time=None,
-                      data_end_time=None, report_options=None):
+    def create_report(
+        self, report_type, marketplace_ids, data_start_time=None, data_end_time=None, report_options=None
+    ):
         """Request a report (createReport).
 
         :param report_type: e.g. "GET_VENDOR_INVENTORY_REPORT"
@@ -30,13 +32,16 @@ class _ReportsMixin:
         :raise InvalidBodyError: invalid specification (nothing sent)
         :raise SpApiError: on failure
         """
-        spec = {"reportType": report_type, "marketplaceIds": list(marketplace_ids),
-                "dataStartTime": data_start_time, "dataEndTime": data_end_time,
-                "reportOptions": report_options}
+        spec = {
+            "reportType": report_type,
+            "marketplaceIds": list(marketplace_ids),
+            "dataStartTime": data_start_time,
+            "dataEndTime": data_end_time,
+            "reportOptions": report_options,
+        }
         body = jsonable({k: v for k, v in spec.items() if v is not None})
         check_body("createReport", body)
-        report_id = self._request("createReport", "POST", f"{REPORTS}/reports",
-                                  json=body).get("reportId")
+        report_id = self._request("createReport", "POST", f"{REPORTS}/reports", json=body).get("reportId")
         _logger.info("SP-API createReport %s: report %s", report_type, report_id)
         return report_id
 
@@ -58,8 +63,7 @@ class _ReportsMixin:
         :return: {"reports": [...], "nextToken": ...}
         :raise SpApiError: on failure
         """
-        return self._request("getReports", "GET", f"{REPORTS}/reports",
-                             params=build_params("getReports", filters))
+        return self._request("getReports", "GET", f"{REPORTS}/reports", params=build_params("getReports", filters))
 
     def get_report_document(self, report_document_id):
         """Where to download a report (getReportDocument).
@@ -86,9 +90,9 @@ class _ReportsMixin:
 
     def _download(self, url):
         def attempt(number):
-            response, content = self._http("downloadReportDocument", "GET", url,
-                                           attempt=number, raw=True,
-                                           headers={"User-Agent": self.user_agent})
+            response, content = self._http(
+                "downloadReportDocument", "GET", url, attempt=number, raw=True, headers={"User-Agent": self.user_agent}
+            )
             if response.status_code < 300:
                 return content
             error = error_from_response("downloadReportDocument", response, content)
@@ -121,8 +125,7 @@ class _ReportsMixin:
         if target_application:
             body["targetApplication"] = target_application
         check_body("createRestrictedDataToken", body)
-        return self._request("createRestrictedDataToken", "POST",
-                             "/tokens/2021-03-01/restrictedDataToken", json=body)
+        return self._request("createRestrictedDataToken", "POST", "/tokens/2021-03-01/restrictedDataToken", json=body)
 
     # ---- Invoices API 2026-06-25 ----------------------------------------------------------------
     def get_invoice_headers(self, **filters):
@@ -133,8 +136,9 @@ class _ReportsMixin:
         :return: {"invoices": [...], "numOfRecords", "nextToken"?}
         :raise SpApiError: on failure
         """
-        return self._request("getInvoiceHeaders", "GET", FINANCE_INVOICES,
-                             params=build_params("getInvoiceHeaders", filters))
+        return self._request(
+            "getInvoiceHeaders", "GET", FINANCE_INVOICES, params=build_params("getInvoiceHeaders", filters)
+        )
 
     def iter_invoice_headers(self, **filters):
         """Every invoice header matching ``filters``, following ``nextToken``; Amazon may
@@ -156,8 +160,7 @@ class _ReportsMixin:
         :raise SpApiError: on failure
         """
         path = f"{FINANCE_INVOICES}/{quote(str(invoice_identifier), safe='')}"
-        return self._request("getInvoice", "GET", path,
-                             params=build_params("getInvoice", params))
+        return self._request("getInvoice", "GET", path, params=build_params("getInvoice", params))
 
     def iter_invoice_items(self, invoice_identifier, **params):
         """Every line item of one invoice, following ``nextTokenForLineItems``.
@@ -166,7 +169,6 @@ class _ReportsMixin:
         :raise SpApiError: on failure
         """
         path = f"{FINANCE_INVOICES}/{quote(str(invoice_identifier), safe='')}"
-        pages = self._pages("getInvoice", path, build_params("getInvoice", params),
-                            token_key="nextTokenForLineItems")
+        pages = self._pages("getInvoice", path, build_params("getInvoice", params), token_key="nextTokenForLineItems")
         for page in pages:
             yield from parsing.page_items("getInvoice", page)

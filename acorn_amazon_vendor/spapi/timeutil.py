@@ -1,4 +1,5 @@
 """Timestamps as Amazon wants them: UTC, second precision, ``Z`` suffix."""
+
 from datetime import date, datetime, time, timedelta, timezone
 
 AMZ_FORMAT = "%Y-%m-%dT%H:%M:%SZ"

@@ -1,9 +1,11 @@
-from . import test_account
-from . import test_audit_log
-from . import test_authorization
-from . import test_security
-from . import test_tour
-from . import test_transaction
-from . import test_purchase_order_import
-from . import test_acknowledgement
-from . import test_demo_import
+from . import (
+    test_account,
+    test_acknowledgement,
+    test_audit_log,
+    test_authorization,
+    test_demo_import,
+    test_purchase_order_import,
+    test_security,
+    test_tour,
+    test_transaction,
+)

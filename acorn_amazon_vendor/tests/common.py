@@ -4,6 +4,7 @@ The simulator is the repository's ``spapi_simulator`` package, run as a separate
 (the add-on never imports it). ``ACORN_SIMULATOR_URL`` points the tests at one already
 running instead.
 """
+
 import atexit
 import os
 import socket
@@ -52,7 +53,9 @@ def simulator_url():
         port = _free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "spapi_simulator", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=REPO_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         atexit.register(process.terminate)
         url = f"http://127.0.0.1:{port}"
@@ -94,34 +97,48 @@ class AmazonVendorCommon(SimulatorMixin, TransactionCase):
         cls.company = cls.env.company
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
         cls.amazon_partner = cls.env["res.partner"].create({"name": "Amazon.com Services LLC", "is_company": True})
-        cls.account = cls.env["amazon.vendor.account"].create({
-            "name": "ACME US",
-            "environment": "simulator",
-            "endpoint_url": cls.sim_url,
-            "lwa_client_id": SIM_CLIENT_ID,
-            "lwa_client_secret": SIM_CLIENT_SECRET,
-            "lwa_refresh_token": SIM_REFRESH_TOKEN,
-            "vendor_code_ids": [
-                (0, 0, {"name": "ACME1", "warehouse_id": cls.warehouse.id, "partner_id": cls.amazon_partner.id}),
-            ],
-        })
-        cls.manager = new_test_user(
-            cls.env, login="amazon_manager", groups="acorn_amazon_vendor.group_amazon_vendor_manager",
+        cls.account = cls.env["amazon.vendor.account"].create(
+            {
+                "name": "ACME US",
+                "environment": "simulator",
+                "endpoint_url": cls.sim_url,
+                "lwa_client_id": SIM_CLIENT_ID,
+                "lwa_client_secret": SIM_CLIENT_SECRET,
+                "lwa_refresh_token": SIM_REFRESH_TOKEN,
+                "vendor_code_ids": [
+                    (0, 0, {"name": "ACME1", "warehouse_id": cls.warehouse.id, "partner_id": cls.amazon_partner.id}),
+                ],
+            }
         )
-        cls.salesman = new_test_user(cls.env, login="amazon_user", groups="acorn_amazon_vendor.group_amazon_vendor_user")
+        cls.manager = new_test_user(
+            cls.env,
+            login="amazon_manager",
+            groups="acorn_amazon_vendor.group_amazon_vendor_manager",
+        )
+        cls.salesman = new_test_user(
+            cls.env, login="amazon_user", groups="acorn_amazon_vendor.group_amazon_vendor_user"
+        )
 
     def setUp(self):
         super().setUp()
         self.sim_reset()
         # No real waiting between retries; a small bound keeps the throttled path quick.
         options = type(self.account)._amazon_vendor_client_options
-        self.patch(type(self.account), "_amazon_vendor_client_options", lambda account: {
-            **options(account), "sleep": lambda seconds: None, "max_retries": 4, "max_retry_time": 60.0,
-        })
+        self.patch(
+            type(self.account),
+            "_amazon_vendor_client_options",
+            lambda account: {
+                **options(account),
+                "sleep": lambda seconds: None,
+                "max_retries": 4,
+                "max_retry_time": 60.0,
+            },
+        )
 
     def audit_logs(self, **domain):
         return self.env["amazon.vendor.audit.log"].search(
-            [("account_id", "=", self.account.id)] + [(k, "=", v) for k, v in domain.items()], order="id",
+            [("account_id", "=", self.account.id)] + [(k, "=", v) for k, v in domain.items()],
+            order="id",
         )
 
 
@@ -143,20 +160,36 @@ def make_po(number, items, vendor="ACME1", fc="ABE8", when=None, state="New", bi
         "paymentMethod": "Invoice",
         "buyingParty": {"partyId": "AMZN-US"},
         "sellingParty": {"partyId": vendor},
-        "shipToParty": {"partyId": fc, "address": {
-            "name": f"Amazon.com Services LLC - {fc}", "addressLine1": "401 Independence Road",
-            "city": "Florence", "stateOrRegion": "NJ", "postalCode": "08518", "countryCode": "US"}},
+        "shipToParty": {
+            "partyId": fc,
+            "address": {
+                "name": f"Amazon.com Services LLC - {fc}",
+                "addressLine1": "401 Independence Road",
+                "city": "Florence",
+                "stateOrRegion": "NJ",
+                "postalCode": "08518",
+                "countryCode": "US",
+            },
+        },
         "shipWindow": f"{amz_time(when + timedelta(days=2))}--{amz_time(when + timedelta(days=5))}",
-        "items": [{
-            "itemSequenceNumber": str(index),
-            "amazonProductIdentifier": item.get("asin", f"B0TEST{index:04d}"),
-            "vendorProductIdentifier": item["ref"],
-            "orderedQuantity": {"amount": item.get("amount", 10), "unitOfMeasure": item.get("unit", "Eaches"),
-                                "unitSize": item.get("size", 1)},
-            "isBackOrderAllowed": item.get("backorder", False),
-            "netCost": dict({"amount": item.get("cost", "10.00"), "currencyCode": "USD"},
-                            **({"unitOfMeasure": item["cost_unit"]} if item.get("cost_unit") else {})),
-        } for index, item in enumerate(items, 1)],
+        "items": [
+            {
+                "itemSequenceNumber": str(index),
+                "amazonProductIdentifier": item.get("asin", f"B0TEST{index:04d}"),
+                "vendorProductIdentifier": item["ref"],
+                "orderedQuantity": {
+                    "amount": item.get("amount", 10),
+                    "unitOfMeasure": item.get("unit", "Eaches"),
+                    "unitSize": item.get("size", 1),
+                },
+                "isBackOrderAllowed": item.get("backorder", False),
+                "netCost": dict(
+                    {"amount": item.get("cost", "10.00"), "currencyCode": "USD"},
+                    **({"unitOfMeasure": item["cost_unit"]} if item.get("cost_unit") else {}),
+                ),
+            }
+            for index, item in enumerate(items, 1)
+        ],
     }
     if bill_to:
         order_details["billToParty"] = {"partyId": bill_to}

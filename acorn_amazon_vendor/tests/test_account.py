@@ -89,7 +89,9 @@ class TestAccountConnection(AmazonVendorCommon):
         self.assertEqual(statuses, [429, 429, 429, 200])
 
     def test_throttling_storm_ends_in_clear_error(self):
-        self.sim_post("/_simulator/config", {"faults": [{"operation": "getPurchaseOrders", "status": 429, "count": 50}]})
+        self.sim_post(
+            "/_simulator/config", {"faults": [{"operation": "getPurchaseOrders", "status": 429, "count": 50}]}
+        )
 
         self.account.action_test_connection()
 

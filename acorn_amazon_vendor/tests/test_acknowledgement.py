@@ -16,8 +16,15 @@ ORDERS_MODEL = REPO_ROOT.parent / "shared" / "spapi-models" / "models" / "vendor
 @tagged("post_install", "-at_install")
 class TestAcknowledgement(AmazonVendorPoCommon):
     def import_one(self, *items, **po_kwargs):
-        po = make_po("2ACK0001", list(items) or [{"ref": COFFEE, "amount": 5, "unit": "Cases", "size": 6},
-                                                  {"ref": GRINDER, "amount": 2, "cost": "38.50"}], **po_kwargs)
+        po = make_po(
+            "2ACK0001",
+            list(items)
+            or [
+                {"ref": COFFEE, "amount": 5, "unit": "Cases", "size": 6},
+                {"ref": GRINDER, "amount": 2, "cost": "38.50"},
+            ],
+            **po_kwargs,
+        )
         self.load_pos(po)
         return self.import_pos()
 
@@ -46,17 +53,24 @@ class TestAcknowledgement(AmazonVendorPoCommon):
         self.assertEqual(coffee["vendorProductIdentifier"], COFFEE, "identifiers are echoed exactly")
         self.assertEqual(coffee["netCost"], {"amount": "10.00", "currencyCode": "USD"})
         self.assertEqual(coffee["itemAcknowledgements"][0]["acknowledgementCode"], "Accepted")
-        self.assertEqual(coffee["itemAcknowledgements"][0]["acknowledgedQuantity"],
-                         {"amount": 5, "unitOfMeasure": "Cases", "unitSize": 6})
+        self.assertEqual(
+            coffee["itemAcknowledgements"][0]["acknowledgedQuantity"],
+            {"amount": 5, "unitOfMeasure": "Cases", "unitSize": 6},
+        )
 
         self.follow_transactions()
 
-        self.assertRecordValues(order, [{"amazon_vendor_ack_state": "accepted", "amazon_vendor_status": "acknowledged"}])
+        self.assertRecordValues(
+            order, [{"amazon_vendor_ack_state": "accepted", "amazon_vendor_status": "acknowledged"}]
+        )
         self.assertTrue(order.amazon_vendor_acknowledged_at)
         amazon_view = self.sim_get("/_simulator/purchase-orders/2ACK0001")
         self.assertEqual(amazon_view["order"]["purchaseOrderState"], "Acknowledged")
-        self.assertFalse(order.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("acorn_amazon_vendor.mail_activity_type_acknowledge")))
+        self.assertFalse(
+            order.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.env.ref("acorn_amazon_vendor.mail_activity_type_acknowledge")
+            )
+        )
 
     def test_body_validates_against_amazon_schema(self):
         if not ORDERS_MODEL.exists():
@@ -65,8 +79,11 @@ class TestAcknowledgement(AmazonVendorPoCommon):
 
         model = json.loads(ORDERS_MODEL.read_text())
         self.account.ack_rule = "accept_available"
-        self.import_one({"ref": COFFEE, "amount": 5, "unit": "Cases", "size": 6, "backorder": True},
-                        {"ref": TEA, "amount": 3}, {"ref": "NOT-MAPPED", "amount": 1}).action_amazon_vendor_acknowledge()
+        self.import_one(
+            {"ref": COFFEE, "amount": 5, "unit": "Cases", "size": 6, "backorder": True},
+            {"ref": TEA, "amount": 3},
+            {"ref": "NOT-MAPPED", "amount": 1},
+        ).action_amazon_vendor_acknowledge()
 
         [submission] = self.submissions()
         validator = jsonschema.Draft4Validator({"$ref": "#/definitions/SubmitAcknowledgementRequest", **model})
@@ -76,19 +93,30 @@ class TestAcknowledgement(AmazonVendorPoCommon):
         self.account.ack_rule = "accept_available"
         stock = self.warehouse.lot_stock_id
         self.env["stock.quant"]._update_available_quantity(self.coffee, stock, 12)  # two cases
-        order = self.import_one({"ref": COFFEE, "amount": 5, "unit": "Cases", "size": 6, "backorder": True},
-                                {"ref": TEA, "amount": 3})
+        order = self.import_one(
+            {"ref": COFFEE, "amount": 5, "unit": "Cases", "size": 6, "backorder": True}, {"ref": TEA, "amount": 3}
+        )
 
         coffee, tea = order.order_line.sorted("amazon_vendor_item_sequence")
         self.assertRecordValues(coffee, [{"amazon_vendor_ack_accepted": 2, "amazon_vendor_ack_backordered": 3}])
-        self.assertRecordValues(tea, [{"amazon_vendor_ack_accepted": 0, "amazon_vendor_ack_rejected": 3,
-                                       "amazon_vendor_ack_rejection_reason": "TemporarilyUnavailable"}])
+        self.assertRecordValues(
+            tea,
+            [
+                {
+                    "amazon_vendor_ack_accepted": 0,
+                    "amazon_vendor_ack_rejected": 3,
+                    "amazon_vendor_ack_rejection_reason": "TemporarilyUnavailable",
+                }
+            ],
+        )
 
         order.action_amazon_vendor_acknowledge()
 
         entries = self.submissions()[0]["body"]["acknowledgements"][0]["items"][0]["itemAcknowledgements"]
-        self.assertEqual([(e["acknowledgementCode"], e["acknowledgedQuantity"]["amount"]) for e in entries],
-                         [("Accepted", 2), ("Backordered", 3)])
+        self.assertEqual(
+            [(e["acknowledgementCode"], e["acknowledgedQuantity"]["amount"]) for e in entries],
+            [("Accepted", 2), ("Backordered", 3)],
+        )
 
     def test_unmapped_product_is_rejected_as_invalid_identifier(self):
         order = self.import_one({"ref": "NOT-MAPPED", "amount": 4}, {"ref": TEA, "amount": 1})
@@ -96,10 +124,16 @@ class TestAcknowledgement(AmazonVendorPoCommon):
         order.action_amazon_vendor_acknowledge()
 
         item = self.submissions()[0]["body"]["acknowledgements"][0]["items"][0]
-        self.assertEqual(item["itemAcknowledgements"], [{
-            "acknowledgementCode": "Rejected", "rejectionReason": "InvalidProductIdentifier",
-            "acknowledgedQuantity": {"amount": 4, "unitOfMeasure": "Eaches", "unitSize": 1},
-        }])
+        self.assertEqual(
+            item["itemAcknowledgements"],
+            [
+                {
+                    "acknowledgementCode": "Rejected",
+                    "rejectionReason": "InvalidProductIdentifier",
+                    "acknowledgedQuantity": {"amount": 4, "unitOfMeasure": "Eaches", "unitSize": 1},
+                }
+            ],
+        )
 
     def test_amazon_rules_are_checked_before_sending(self):
         order = self.import_one()
@@ -133,8 +167,9 @@ class TestAcknowledgement(AmazonVendorPoCommon):
         self.follow_transactions()
 
         self.assertEqual(order.amazon_vendor_ack_state, "error")
-        transaction = self.env["amazon.vendor.transaction"].search([("res_model", "=", "sale.order"),
-                                                                     ("res_id", "=", order.id)])
+        transaction = self.env["amazon.vendor.transaction"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", order.id)]
+        )
         self.assertEqual(transaction.state, "error")
         self.assertIn(transaction.error_message.split("\n")[0][:20], " ".join(order.message_ids.mapped("body")))
         self.assertTrue(order.activity_ids.filtered(lambda a: a.user_id == self.account.user_id))
@@ -149,8 +184,9 @@ class TestAcknowledgement(AmazonVendorPoCommon):
         self.sim_post("/_simulator/config", {"transaction_outcome": "processing"})
         order = self.import_one()
         order.action_amazon_vendor_acknowledge()
-        transaction = self.env["amazon.vendor.transaction"].search([("res_id", "=", order.id),
-                                                                     ("res_model", "=", "sale.order")])
+        transaction = self.env["amazon.vendor.transaction"].search(
+            [("res_id", "=", order.id), ("res_model", "=", "sale.order")]
+        )
 
         self.follow_transactions(minutes=5)
         self.assertEqual(transaction.state, "processing")
@@ -187,7 +223,8 @@ class TestAcknowledgement(AmazonVendorPoCommon):
 
         self.assertEqual(order.amazon_vendor_ack_deadline, order.amazon_vendor_po_date + timedelta(hours=24))
         reminder = order.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("acorn_amazon_vendor.mail_activity_type_acknowledge"))
+            lambda a: a.activity_type_id == self.env.ref("acorn_amazon_vendor.mail_activity_type_acknowledge")
+        )
         self.assertEqual(reminder.user_id, self.account.user_id)
         overdue = self.env["sale.order"].search([("amazon_vendor_ack_overdue", "=", True)])
         self.assertIn(order, overdue)
@@ -199,9 +236,14 @@ class TestAcknowledgement(AmazonVendorPoCommon):
         order = self.import_one()
         order.action_amazon_vendor_acknowledge()
         self.follow_transactions()
-        self.sim_post("/_simulator/purchase-orders/2ACK0001/receipts", {"items": [
-            {"itemSequenceNumber": "1", "receivedQuantity": 18, "receiveDate": "2026-11-20T10:00:00Z"},
-        ]})
+        self.sim_post(
+            "/_simulator/purchase-orders/2ACK0001/receipts",
+            {
+                "items": [
+                    {"itemSequenceNumber": "1", "receivedQuantity": 18, "receiveDate": "2026-11-20T10:00:00Z"},
+                ]
+            },
+        )
 
         order.action_amazon_vendor_refresh_status()
 

@@ -10,8 +10,13 @@ TEXT_FIELDS = ["url", "error", "request_headers", "request_body", "response_head
 
 def _po_with_address(number):
     address = {
-        "name": "Jane Receiver", "addressLine1": "12 Private Lane", "city": "Allentown",
-        "stateOrRegion": "PA", "postalCode": "18101", "countryCode": "US", "phone": "+1 555 0100",
+        "name": "Jane Receiver",
+        "addressLine1": "12 Private Lane",
+        "city": "Allentown",
+        "stateOrRegion": "PA",
+        "postalCode": "18101",
+        "countryCode": "US",
+        "phone": "+1 555 0100",
     }
     return {
         "purchaseOrderNumber": number,
@@ -21,11 +26,15 @@ def _po_with_address(number):
             "purchaseOrderType": "RegularOrder",
             "sellingParty": {"partyId": "ACME1"},
             "shipToParty": {"partyId": "ABE8", "address": address},
-            "items": [{
-                "itemSequenceNumber": "1", "vendorProductIdentifier": "4006381333931",
-                "orderedQuantity": {"amount": 2, "unitOfMeasure": "Eaches", "unitSize": 1}, "isBackOrderAllowed": False,
-                "netCost": {"amount": "10.00", "currencyCode": "USD"},
-            }],
+            "items": [
+                {
+                    "itemSequenceNumber": "1",
+                    "vendorProductIdentifier": "4006381333931",
+                    "orderedQuantity": {"amount": 2, "unitOfMeasure": "Eaches", "unitSize": 1},
+                    "isBackOrderAllowed": False,
+                    "netCost": {"amount": "10.00", "currencyCode": "USD"},
+                }
+            ],
         },
     }
 
@@ -42,7 +51,8 @@ class TestAuditLog(AmazonVendorCommon):
 
         logs = self.audit_logs()
         self.assertEqual(
-            logs.mapped("operation"), ["lwaToken", "getPurchaseOrders", "getPurchaseOrder", "lwaToken"],
+            logs.mapped("operation"),
+            ["lwaToken", "getPurchaseOrders", "getPurchaseOrder", "lwaToken"],
         )
         secrets = [SIM_CLIENT_SECRET, SIM_REFRESH_TOKEN, access_token, "wrong-secret-that-must-not-leak"]
         for log in logs:
@@ -63,12 +73,20 @@ class TestAuditLog(AmazonVendorCommon):
 
     def test_purge_cron_keeps_recent_exchanges(self):
         Log = self.env["amazon.vendor.audit.log"]
-        old, recent = Log.create([
-            {"account_id": self.account.id, "operation": "getPurchaseOrders",
-             "exchanged_at": fields.Datetime.now() - timedelta(days=91)},
-            {"account_id": self.account.id, "operation": "getPurchaseOrders",
-             "exchanged_at": fields.Datetime.now() - timedelta(days=89)},
-        ])
+        old, recent = Log.create(
+            [
+                {
+                    "account_id": self.account.id,
+                    "operation": "getPurchaseOrders",
+                    "exchanged_at": fields.Datetime.now() - timedelta(days=91),
+                },
+                {
+                    "account_id": self.account.id,
+                    "operation": "getPurchaseOrders",
+                    "exchanged_at": fields.Datetime.now() - timedelta(days=89),
+                },
+            ]
+        )
         self.env["ir.config_parameter"].set_param("acorn_amazon_vendor.audit_log_retention_days", 90)
 
         self.env.ref("acorn_amazon_vendor.ir_cron_purge_audit_logs").method_direct_trigger()

@@ -13,14 +13,16 @@ class TestWebsiteAuthorization(SimulatorMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_simulator()
-        cls.account = cls.env["amazon.vendor.account"].create({
-            "name": "ACME authorized on Amazon",
-            "environment": "simulator",
-            "endpoint_url": cls.sim_url,
-            "application_id": "amzn1.sp.solution.acorn-test",
-            "lwa_client_id": SIM_CLIENT_ID,
-            "lwa_client_secret": SIM_CLIENT_SECRET,
-        })
+        cls.account = cls.env["amazon.vendor.account"].create(
+            {
+                "name": "ACME authorized on Amazon",
+                "environment": "simulator",
+                "endpoint_url": cls.sim_url,
+                "application_id": "amzn1.sp.solution.acorn-test",
+                "lwa_client_id": SIM_CLIENT_ID,
+                "lwa_client_secret": SIM_CLIENT_SECRET,
+            }
+        )
 
     def setUp(self):
         super().setUp()

@@ -13,17 +13,31 @@ class TestDemoPurchaseOrders(AmazonVendorPoCommon):
 
     def test_demo_book_imports_as_correct_sale_orders(self):
         self.sim_post("/_simulator/demo")
-        raw_orders = list(self.account._get_spapi_client().iter_purchase_orders(
-            created_after=fields.Datetime.now() - timedelta(days=7)))
+        raw_orders = list(
+            self.account._get_spapi_client().iter_purchase_orders(
+                created_after=fields.Datetime.now() - timedelta(days=7)
+            )
+        )
         refs = {item["vendorProductIdentifier"] for order in raw_orders for item in order["orderDetails"]["items"]}
-        weight_priced = {item["vendorProductIdentifier"] for order in raw_orders for item in order["orderDetails"]["items"]
-                         if (item.get("netCost") or {}).get("unitOfMeasure")}
+        weight_priced = {
+            item["vendorProductIdentifier"]
+            for order in raw_orders
+            for item in order["orderDetails"]["items"]
+            if (item.get("netCost") or {}).get("unitOfMeasure")
+        }
         lb = self.env.ref("uom.product_uom_lb")
-        self.env["product.product"].create([
-            {"name": f"Demo {ref}", "barcode": ref, "is_storable": True,
-             **({"uom_id": lb.id, "uom_po_id": lb.id} if ref in weight_priced else {})}
-            for ref in refs if not self.env["product.product"].search_count([("barcode", "=", ref)])
-        ])
+        self.env["product.product"].create(
+            [
+                {
+                    "name": f"Demo {ref}",
+                    "barcode": ref,
+                    "is_storable": True,
+                    **({"uom_id": lb.id, "uom_po_id": lb.id} if ref in weight_priced else {}),
+                }
+                for ref in refs
+                if not self.env["product.product"].search_count([("barcode", "=", ref)])
+            ]
+        )
 
         orders = self.import_pos()
 
@@ -35,7 +49,7 @@ class TestDemoPurchaseOrders(AmazonVendorPoCommon):
             items = raw["orderDetails"]["items"]
             self.assertEqual(len(order.order_line), len(items))
             self.assertEqual(order.amazon_vendor_fc_code, raw["orderDetails"]["shipToParty"]["partyId"])
-            for item, line in zip(items, order.order_line.sorted(lambda l: int(l.amazon_vendor_item_sequence))):
+            for item, line in zip(items, order.order_line.sorted(lambda line: int(line.amazon_vendor_item_sequence))):
                 quantity = item["orderedQuantity"]
                 size = quantity.get("unitSize", 1) if quantity.get("unitOfMeasure") == "Cases" else 1
                 self.assertEqual(line.product_uom_qty, quantity["amount"] * size, raw["purchaseOrderNumber"])

@@ -18,13 +18,19 @@ class AmazonVendorPoCommon(AmazonVendorCommon):
         cls.coffee = Product.create({"name": "Coffee 1 kg", "barcode": COFFEE, "is_storable": True})
         cls.tea = Product.create({"name": "Green Tea", "barcode": TEA, "is_storable": True})
         cls.grinder = Product.create({"name": "Burr Grinder", "default_code": GRINDER, "is_storable": True})
-        cls.nuts = Product.create({
-            "name": "Hazelnuts (lb)", "barcode": NUTS, "is_storable": True,
-            "uom_id": cls.env.ref("uom.product_uom_lb").id, "uom_po_id": cls.env.ref("uom.product_uom_lb").id,
-        })
+        cls.nuts = Product.create(
+            {
+                "name": "Hazelnuts (lb)",
+                "barcode": NUTS,
+                "is_storable": True,
+                "uom_id": cls.env.ref("uom.product_uom_lb").id,
+                "uom_po_id": cls.env.ref("uom.product_uom_lb").id,
+            }
+        )
         cls.west = cls.env["stock.warehouse"].create({"name": "West", "code": "WEST"})
-        cls.account.vendor_code_ids = [(0, 0, {"name": "ACME2", "warehouse_id": cls.west.id,
-                                               "partner_id": cls.amazon_partner.id})]
+        cls.account.vendor_code_ids = [
+            (0, 0, {"name": "ACME2", "warehouse_id": cls.west.id, "partner_id": cls.amazon_partner.id})
+        ]
 
     def load_pos(self, *orders):
         return self.sim_post("/_simulator/purchase-orders", list(orders))
@@ -34,16 +40,23 @@ class AmazonVendorPoCommon(AmazonVendorCommon):
         return self.env["sale.order"].search([("amazon_vendor_account_id", "=", self.account.id)])
 
     def order(self, number):
-        return self.env["sale.order"].search([("amazon_vendor_account_id", "=", self.account.id),
-                                              ("amazon_vendor_po_number", "=", number)])
+        return self.env["sale.order"].search(
+            [("amazon_vendor_account_id", "=", self.account.id), ("amazon_vendor_po_number", "=", number)]
+        )
 
 
 @tagged("post_install", "-at_install")
 class TestPurchaseOrderImport(AmazonVendorPoCommon):
     def test_import_creates_sale_orders_and_reimport_changes_nothing(self):
         self.load_pos(
-            make_po("2IMP0001", [{"ref": COFFEE, "amount": 5, "unit": "Cases", "size": 6, "cost": "11.40"},
-                                 {"ref": GRINDER, "amount": 2, "cost": "38.50"}], bill_to="AMZN-US-BILL"),
+            make_po(
+                "2IMP0001",
+                [
+                    {"ref": COFFEE, "amount": 5, "unit": "Cases", "size": 6, "cost": "11.40"},
+                    {"ref": GRINDER, "amount": 2, "cost": "38.50"},
+                ],
+                bill_to="AMZN-US-BILL",
+            ),
             make_po("2IMP0002", [{"ref": TEA, "amount": 3}], vendor="ACME2", fc="PHX6"),
         )
 
@@ -51,19 +64,37 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
 
         self.assertEqual(sorted(orders.mapped("amazon_vendor_po_number")), ["2IMP0001", "2IMP0002"])
         first = self.order("2IMP0001")
-        self.assertRecordValues(first, [{
-            "client_order_ref": "2IMP0001", "amazon_vendor_code": "ACME1", "amazon_vendor_fc_code": "ABE8",
-            "amazon_vendor_status": "to_acknowledge", "warehouse_id": self.warehouse.id, "state": "draft",
-            "amazon_vendor_issues": False,
-        }])
+        self.assertRecordValues(
+            first,
+            [
+                {
+                    "client_order_ref": "2IMP0001",
+                    "amazon_vendor_code": "ACME1",
+                    "amazon_vendor_fc_code": "ABE8",
+                    "amazon_vendor_status": "to_acknowledge",
+                    "warehouse_id": self.warehouse.id,
+                    "state": "draft",
+                    "amazon_vendor_issues": False,
+                }
+            ],
+        )
         self.assertEqual(first.partner_id.amazon_vendor_party_id, "AMZN-US-BILL", "billToParty is the customer")
         self.assertEqual(first.partner_shipping_id.amazon_vendor_party_id, "ABE8")
         self.assertEqual(first.currency_id.name, "USD")
         self.assertTrue(first.amazon_vendor_ship_window_start)
         coffee_line = first.order_line.filtered(lambda line: line.product_id == self.coffee)
-        self.assertRecordValues(coffee_line, [{"product_uom_qty": 30.0, "price_unit": 11.40,
-                                               "amazon_vendor_ordered_amount": 5, "amazon_vendor_unit_size": 6,
-                                               "amazon_vendor_item_sequence": "1"}])
+        self.assertRecordValues(
+            coffee_line,
+            [
+                {
+                    "product_uom_qty": 30.0,
+                    "price_unit": 11.40,
+                    "amazon_vendor_ordered_amount": 5,
+                    "amazon_vendor_unit_size": 6,
+                    "amazon_vendor_item_sequence": "1",
+                }
+            ],
+        )
         second = self.order("2IMP0002")
         self.assertEqual(second.warehouse_id, self.west, "ACME2 ships from its own warehouse")
         self.assertEqual(second.partner_id, self.amazon_partner, "without billToParty the vendor code's entity")
@@ -83,8 +114,7 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
             order.copy({"amazon_vendor_account_id": self.account.id, "amazon_vendor_po_number": "2IMP0003"})
 
     def test_changed_po_and_cancelled_line_are_applied(self):
-        po = make_po("2CHG0001", [{"ref": COFFEE, "amount": 4, "unit": "Cases", "size": 6},
-                                  {"ref": TEA, "amount": 10}])
+        po = make_po("2CHG0001", [{"ref": COFFEE, "amount": 4, "unit": "Cases", "size": 6}, {"ref": TEA, "amount": 10}])
         self.load_pos(po)
         order = self.import_pos()
         po["orderDetails"]["items"][0]["orderedQuantity"]["amount"] = 2
@@ -131,21 +161,28 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
 
     def test_weight_priced_items(self):
         self.grinder.weight = 2.0  # kg
-        self.load_pos(make_po("2WGT0001", [
-            {"ref": NUTS, "amount": 40, "cost": "6.75", "cost_unit": "POUNDS"},
-            {"ref": GRINDER, "amount": 3, "cost": "2.00", "cost_unit": "KILOGRAMS"},
-        ]))
+        self.load_pos(
+            make_po(
+                "2WGT0001",
+                [
+                    {"ref": NUTS, "amount": 40, "cost": "6.75", "cost_unit": "POUNDS"},
+                    {"ref": GRINDER, "amount": 3, "cost": "2.00", "cost_unit": "KILOGRAMS"},
+                ],
+            )
+        )
 
         order = self.import_pos()
 
         nuts, grinder = order.order_line.sorted("amazon_vendor_item_sequence")
-        self.assertRecordValues(nuts, [{"product_uom_qty": 40.0, "price_unit": 6.75,
-                                        "product_uom": self.env.ref("uom.product_uom_lb").id}])
+        self.assertRecordValues(
+            nuts, [{"product_uom_qty": 40.0, "price_unit": 6.75, "product_uom": self.env.ref("uom.product_uom_lb").id}]
+        )
         self.assertRecordValues(grinder, [{"product_uom_qty": 3.0, "price_unit": 4.0}])
 
     def test_unknown_sku_needs_attention_until_mapped(self):
-        self.load_pos(make_po("2UNK0001", [{"ref": "999-UNKNOWN", "asin": "B0UNKNOWN1", "amount": 2},
-                                           {"ref": TEA, "amount": 1}]))
+        self.load_pos(
+            make_po("2UNK0001", [{"ref": "999-UNKNOWN", "asin": "B0UNKNOWN1", "amount": 2}, {"ref": TEA, "amount": 1}])
+        )
 
         order = self.import_pos()
 
@@ -156,9 +193,13 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
         activity = order.activity_ids.filtered(lambda a: "needs attention" in (a.summary or ""))
         self.assertEqual(activity.user_id, self.account.user_id)
 
-        self.env["amazon.vendor.product"].create({
-            "account_id": self.account.id, "product_id": self.grinder.id, "asin": "B0UNKNOWN1",
-        })
+        self.env["amazon.vendor.product"].create(
+            {
+                "account_id": self.account.id,
+                "product_id": self.grinder.id,
+                "asin": "B0UNKNOWN1",
+            }
+        )
         order.action_amazon_vendor_retry_import()
 
         self.assertFalse(order.amazon_vendor_issues)
@@ -205,7 +246,9 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
         self.assertGreaterEqual(len(pages), 4, "three pages of new POs and the changed-PO query")
 
     def test_import_failure_keeps_cursors(self):
-        self.sim_post("/_simulator/config", {"faults": [{"operation": "getPurchaseOrders", "status": 503, "count": 50}]})
+        self.sim_post(
+            "/_simulator/config", {"faults": [{"operation": "getPurchaseOrders", "status": 503, "count": 50}]}
+        )
 
         self.account.action_import_purchase_orders()
 
@@ -213,13 +256,21 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
         self.assertIn("could not be reached", " ".join(self.account.message_ids.mapped("body")))
 
     def test_two_companies_are_kept_apart(self):
-        other_company = self.env["res.company"].create({"name": "ACME Europe", "currency_id": self.env.ref("base.USD").id})
-        other = self.env["amazon.vendor.account"].create({
-            "name": "ACME other", "company_id": other_company.id, "environment": "simulator",
-            "endpoint_url": self.sim_url, "lwa_client_id": "acorn-sim-client",
-            "lwa_client_secret": "acorn-sim-secret", "lwa_refresh_token": "acorn-sim-refresh",
-            "vendor_code_ids": [(0, 0, {"name": "ACME1"})],
-        })
+        other_company = self.env["res.company"].create(
+            {"name": "ACME Europe", "currency_id": self.env.ref("base.USD").id}
+        )
+        other = self.env["amazon.vendor.account"].create(
+            {
+                "name": "ACME other",
+                "company_id": other_company.id,
+                "environment": "simulator",
+                "endpoint_url": self.sim_url,
+                "lwa_client_id": "acorn-sim-client",
+                "lwa_client_secret": "acorn-sim-secret",
+                "lwa_refresh_token": "acorn-sim-refresh",
+                "vendor_code_ids": [(0, 0, {"name": "ACME1"})],
+            }
+        )
         self.load_pos(make_po("2CMP0001", [{"ref": TEA}]))
 
         mine = self.import_pos()

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import tagged, new_test_user
+from odoo.tests import new_test_user, tagged
 
 from .common import AmazonVendorCommon
 
@@ -33,13 +33,20 @@ class TestSecurity(AmazonVendorCommon):
 
     def test_accounts_are_isolated_between_companies(self):
         other_company = self.env["res.company"].create({"name": "ACME Europe"})
-        other_account = self.env["amazon.vendor.account"].create({
-            "name": "ACME DE", "company_id": other_company.id, "region": "eu",
-        })
+        other_account = self.env["amazon.vendor.account"].create(
+            {
+                "name": "ACME DE",
+                "company_id": other_company.id,
+                "region": "eu",
+            }
+        )
         self.account.action_test_connection()
         user_a = new_test_user(
-            self.env, login="amazon_user_a", groups="acorn_amazon_vendor.group_amazon_vendor_manager",
-            company_id=self.company.id, company_ids=[(6, 0, self.company.ids)],
+            self.env,
+            login="amazon_user_a",
+            groups="acorn_amazon_vendor.group_amazon_vendor_manager",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
         )
 
         Account = self.env["amazon.vendor.account"].with_user(user_a)

@@ -9,14 +9,16 @@ class TestAccountTour(SimulatorMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_simulator()
-        cls.env["amazon.vendor.account"].create({
-            "name": "Tour Vendor Account",
-            "environment": "simulator",
-            "endpoint_url": cls.sim_url,
-            "lwa_client_id": SIM_CLIENT_ID,
-            "lwa_client_secret": SIM_CLIENT_SECRET,
-            "lwa_refresh_token": SIM_REFRESH_TOKEN,
-        })
+        cls.env["amazon.vendor.account"].create(
+            {
+                "name": "Tour Vendor Account",
+                "environment": "simulator",
+                "endpoint_url": cls.sim_url,
+                "lwa_client_id": SIM_CLIENT_ID,
+                "lwa_client_secret": SIM_CLIENT_SECRET,
+                "lwa_refresh_token": SIM_REFRESH_TOKEN,
+            }
+        )
 
     def test_test_connection_tour(self):
         self.sim_reset()
@@ -30,20 +32,24 @@ class TestPurchaseOrderTour(SimulatorMixin, HttpCase):
         super().setUpClass()
         cls.setup_simulator()
         cls.env["product.product"].create({"name": "Tour Coffee", "barcode": "0860123459990", "is_storable": True})
-        cls.account = cls.env["amazon.vendor.account"].create({
-            "name": "Tour PO Account",
-            "environment": "simulator",
-            "endpoint_url": cls.sim_url,
-            "lwa_client_id": SIM_CLIENT_ID,
-            "lwa_client_secret": SIM_CLIENT_SECRET,
-            "lwa_refresh_token": SIM_REFRESH_TOKEN,
-            "vendor_code_ids": [(0, 0, {"name": "ACME1"})],
-        })
+        cls.account = cls.env["amazon.vendor.account"].create(
+            {
+                "name": "Tour PO Account",
+                "environment": "simulator",
+                "endpoint_url": cls.sim_url,
+                "lwa_client_id": SIM_CLIENT_ID,
+                "lwa_client_secret": SIM_CLIENT_SECRET,
+                "lwa_refresh_token": SIM_REFRESH_TOKEN,
+                "vendor_code_ids": [(0, 0, {"name": "ACME1"})],
+            }
+        )
 
     def test_acknowledge_purchase_order_tour(self):
         self.sim_reset()
-        self.sim_post("/_simulator/purchase-orders", [make_po("2TOUR001", [
-            {"ref": "0860123459990", "amount": 3, "unit": "Cases", "size": 6}])])
+        self.sim_post(
+            "/_simulator/purchase-orders",
+            [make_po("2TOUR001", [{"ref": "0860123459990", "amount": 3, "unit": "Cases", "size": 6}])],
+        )
         self.account.action_import_purchase_orders()
 
         self.start_tour("/odoo/amazon-vendor-purchase-orders", "acorn_amazon_vendor_acknowledge_po", login="admin")

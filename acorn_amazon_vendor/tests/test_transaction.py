@@ -22,7 +22,9 @@ class TestTransaction(AmazonVendorCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.responsible = new_test_user(
-            cls.env, login="amazon_responsible", groups="acorn_amazon_vendor.group_amazon_vendor_user",
+            cls.env,
+            login="amazon_responsible",
+            groups="acorn_amazon_vendor.group_amazon_vendor_user",
         )
         cls.account.user_id = cls.responsible
         customer = cls.env["res.partner"].create({"name": "Amazon.com (test customer)"})
@@ -38,7 +40,9 @@ class TestTransaction(AmazonVendorCommon):
         order_class = type(self.order)
         for hook in ("_amazon_vendor_transaction_done", "_amazon_vendor_transaction_failed"):
             patcher = patch.object(
-                order_class, hook, create=True,
+                order_class,
+                hook,
+                create=True,
                 new=lambda record, transaction, hook=hook: self.hook_calls.append((hook, record, transaction)),
             )
             patcher.start()
@@ -50,42 +54,69 @@ class TestTransaction(AmazonVendorCommon):
 
     def load_purchase_order(self):
         placed = fields.Datetime.to_string(fields.Datetime.now() - timedelta(days=1)).replace(" ", "T") + "Z"
-        self.sim_post("/_simulator/purchase-orders", [{
-            "purchaseOrderNumber": PO_NUMBER,
-            "purchaseOrderState": "New",
-            "orderDetails": {
-                "purchaseOrderDate": placed,
-                "purchaseOrderStateChangedDate": placed,
-                "sellingParty": {"partyId": "ACME1"},
-                "shipToParty": {"partyId": "ABE8"},
-                "items": [{
-                    "itemSequenceNumber": "1",
-                    "amazonProductIdentifier": "B0ACRN0001",
-                    "vendorProductIdentifier": "0860123450010",
-                    "isBackOrderAllowed": False,
-                    "orderedQuantity": {"amount": ORDERED_CASES, "unitOfMeasure": "Cases", "unitSize": UNIT_SIZE},
-                    "netCost": {"currencyCode": "USD", "amount": "11.40"},
-                }],
-            },
-        }])
+        self.sim_post(
+            "/_simulator/purchase-orders",
+            [
+                {
+                    "purchaseOrderNumber": PO_NUMBER,
+                    "purchaseOrderState": "New",
+                    "orderDetails": {
+                        "purchaseOrderDate": placed,
+                        "purchaseOrderStateChangedDate": placed,
+                        "sellingParty": {"partyId": "ACME1"},
+                        "shipToParty": {"partyId": "ABE8"},
+                        "items": [
+                            {
+                                "itemSequenceNumber": "1",
+                                "amazonProductIdentifier": "B0ACRN0001",
+                                "vendorProductIdentifier": "0860123450010",
+                                "isBackOrderAllowed": False,
+                                "orderedQuantity": {
+                                    "amount": ORDERED_CASES,
+                                    "unitOfMeasure": "Cases",
+                                    "unitSize": UNIT_SIZE,
+                                },
+                                "netCost": {"currencyCode": "USD", "amount": "11.40"},
+                            }
+                        ],
+                    },
+                }
+            ],
+        )
 
     def ack_payload(self, cases=ORDERED_CASES):
-        return {"acknowledgements": [{
-            "purchaseOrderNumber": PO_NUMBER,
-            "sellingParty": {"partyId": "ACME1"},
-            "acknowledgementDate": fields.Datetime.now(),
-            "items": [{
-                "itemSequenceNumber": "1",
-                "amazonProductIdentifier": "B0ACRN0001",
-                "vendorProductIdentifier": "0860123450010",
-                "orderedQuantity": {"amount": ORDERED_CASES, "unitOfMeasure": "Cases", "unitSize": UNIT_SIZE},
-                "netCost": {"currencyCode": "USD", "amount": "11.40"},
-                "itemAcknowledgements": [{
-                    "acknowledgementCode": "Accepted",
-                    "acknowledgedQuantity": {"amount": cases, "unitOfMeasure": "Cases", "unitSize": UNIT_SIZE},
-                }],
-            }],
-        }]}
+        return {
+            "acknowledgements": [
+                {
+                    "purchaseOrderNumber": PO_NUMBER,
+                    "sellingParty": {"partyId": "ACME1"},
+                    "acknowledgementDate": fields.Datetime.now(),
+                    "items": [
+                        {
+                            "itemSequenceNumber": "1",
+                            "amazonProductIdentifier": "B0ACRN0001",
+                            "vendorProductIdentifier": "0860123450010",
+                            "orderedQuantity": {
+                                "amount": ORDERED_CASES,
+                                "unitOfMeasure": "Cases",
+                                "unitSize": UNIT_SIZE,
+                            },
+                            "netCost": {"currencyCode": "USD", "amount": "11.40"},
+                            "itemAcknowledgements": [
+                                {
+                                    "acknowledgementCode": "Accepted",
+                                    "acknowledgedQuantity": {
+                                        "amount": cases,
+                                        "unitOfMeasure": "Cases",
+                                        "unitSize": UNIT_SIZE,
+                                    },
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ]
+        }
 
     def submit(self, payload=None):
         return self.Transaction._amazon_vendor_submit(self.account, self.order, ACK, payload or self.ack_payload())
@@ -115,10 +146,20 @@ class TestTransaction(AmazonVendorCommon):
         before = fields.Datetime.now()
         transaction = self.submit()
 
-        self.assertRecordValues(transaction, [{
-            "state": "submitted", "kind": "acknowledgement", "operation": ACK, "attempt_count": 1,
-            "res_model": "sale.order", "res_id": self.order.id, "error_message": False,
-        }])
+        self.assertRecordValues(
+            transaction,
+            [
+                {
+                    "state": "submitted",
+                    "kind": "acknowledgement",
+                    "operation": ACK,
+                    "attempt_count": 1,
+                    "res_model": "sale.order",
+                    "res_id": self.order.id,
+                    "error_message": False,
+                }
+            ],
+        )
         self.assertEqual(transaction.res_reference, self.order)
         self.assertGreaterEqual(transaction.submitted_at, before)
         self.assertEqual(transaction.next_check_at, transaction.submitted_at + timedelta(minutes=1))
@@ -171,8 +212,9 @@ class TestTransaction(AmazonVendorCommon):
         self.assertIn(transaction.transaction_id, self.order_messages("Amazon accepted")[0].body)
         self.assertEqual(self.hooks("done"), [("_amazon_vendor_transaction_done", self.order, transaction)])
         self.assertFalse(self.order_todos())
-        self.assertEqual(self.sim_get(f"/_simulator/purchase-orders/{PO_NUMBER}")["order"]["purchaseOrderState"],
-                         "Acknowledged")
+        self.assertEqual(
+            self.sim_get(f"/_simulator/purchase-orders/{PO_NUMBER}")["order"]["purchaseOrderState"], "Acknowledged"
+        )
 
     def test_document_is_told_only_once(self):
         transaction = self.submit()
@@ -299,8 +341,10 @@ class TestTransaction(AmazonVendorCommon):
         self.assertRecordValues(transaction, [{"state": "submitted", "attempt_count": 2, "error_message": False}])
         self.assertNotEqual(transaction.transaction_id, first_id)
         self.assertEqual([s["transactionId"] for s in self.sent()], [first_id, transaction.transaction_id])
-        self.assertTrue(transaction.message_ids.filtered(lambda message: first_id in message.body),
-                        "the previous transaction stays in the chatter")
+        self.assertTrue(
+            transaction.message_ids.filtered(lambda message: first_id in message.body),
+            "the previous transaction stays in the chatter",
+        )
         self.check(transaction, 1)
         self.assertEqual(transaction.state, "done")
 
@@ -341,7 +385,10 @@ class TestTransaction(AmazonVendorCommon):
     def test_submission_by_a_salesman(self):
         order = self.order.with_user(self.salesman)
         transaction = self.Transaction.with_user(self.salesman)._amazon_vendor_submit(
-            self.account.with_user(self.salesman), order, ACK, self.ack_payload(),
+            self.account.with_user(self.salesman),
+            order,
+            ACK,
+            self.ack_payload(),
         )
         self.assertEqual(transaction.env.uid, self.salesman.id)
         self.assertEqual(transaction.state, "submitted")
@@ -350,12 +397,18 @@ class TestTransaction(AmazonVendorCommon):
         transaction = self.submit()
         other_company = self.env["res.company"].create({"name": "ACME Europe"})
         other_user = new_test_user(
-            self.env, login="amazon_user_eu", groups="acorn_amazon_vendor.group_amazon_vendor_manager",
-            company_id=other_company.id, company_ids=[(6, 0, other_company.ids)],
+            self.env,
+            login="amazon_user_eu",
+            groups="acorn_amazon_vendor.group_amazon_vendor_manager",
+            company_id=other_company.id,
+            company_ids=[(6, 0, other_company.ids)],
         )
         own_user = new_test_user(
-            self.env, login="amazon_user_us", groups="acorn_amazon_vendor.group_amazon_vendor_user",
-            company_id=self.company.id, company_ids=[(6, 0, self.company.ids)],
+            self.env,
+            login="amazon_user_us",
+            groups="acorn_amazon_vendor.group_amazon_vendor_user",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
         )
 
         self.assertFalse(self.Transaction.with_user(other_user).search([]))

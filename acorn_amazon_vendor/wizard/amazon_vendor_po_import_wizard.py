@@ -8,10 +8,12 @@ class AmazonVendorPoImportWizard(models.TransientModel):
     _name = "amazon.vendor.po.import.wizard"
     _description = "Import Amazon Purchase Orders"
 
-    account_id = fields.Many2one("amazon.vendor.account", required=True,
-                                 default=lambda self: self.env.context.get("active_id"))
-    mode = fields.Selection([("numbers", "By PO number"), ("dates", "By creation date")],
-                            required=True, default="numbers")
+    account_id = fields.Many2one(
+        "amazon.vendor.account", required=True, default=lambda self: self.env.context.get("active_id")
+    )
+    mode = fields.Selection(
+        [("numbers", "By PO number"), ("dates", "By creation date")], required=True, default="numbers"
+    )
     po_numbers = fields.Char(string="PO Numbers", help="One or more PO numbers, separated by spaces or commas.")
     date_from = fields.Datetime(string="Created From")
     date_to = fields.Datetime(string="Created To", default=fields.Datetime.now)
@@ -50,5 +52,8 @@ class AmazonVendorPoImportWizard(models.TransientModel):
             return [client.get_purchase_order(number) for number in numbers]
         if not self.date_from:
             raise UserError(_("Enter the start of the date range."))
-        return list(client.iter_purchase_orders(created_after=self.date_from,
-                                                created_before=self.date_to or fields.Datetime.now()))
+        return list(
+            client.iter_purchase_orders(
+                created_after=self.date_from, created_before=self.date_to or fields.Datetime.now()
+            )
+        )
