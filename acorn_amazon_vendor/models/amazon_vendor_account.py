@@ -7,6 +7,7 @@ from odoo import _, api, fields, models, release
 from odoo.exceptions import UserError
 
 from .. import spapi
+from .notification import notification
 from .spapi_bridge import AccountTokenStore, AuditHook
 
 _logger = logging.getLogger(__name__)
@@ -209,17 +210,9 @@ class AmazonVendorAccount(models.Model):
                 "connection_checked_at": fields.Datetime.now(),
             }
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Connection to Amazon works") if ok else _("Connection to Amazon failed"),
-                "message": message,
-                "type": "success" if ok else "danger",
-                "sticky": not ok,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        if ok:
+            return notification(_("Connection to Amazon works"), message)
+        return notification(_("Connection to Amazon failed"), message, "danger")
 
     def _amazon_vendor_check_connection(self):
         """:return: (ok, message) for the token exchange and one getPurchaseOrders call."""

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
 
 from .. import spapi
+from .notification import notification
 from .purchase_order_batch import PurchaseOrderBatch
 
 _logger = logging.getLogger(__name__)
@@ -74,17 +75,7 @@ class AmazonVendorAccount(models.Model):
         results = [account._amazon_vendor_import_purchase_orders() for account in self]
         message = " ".join(result["message"] for result in results)
         failed = any(result["error"] for result in results)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Amazon purchase orders"),
-                "message": message,
-                "type": "warning" if failed else "success",
-                "sticky": failed,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification(_("Amazon purchase orders"), message, "warning" if failed else "success")
 
     def action_view_purchase_orders(self):
         self.ensure_one()

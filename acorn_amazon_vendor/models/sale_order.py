@@ -180,18 +180,26 @@ class SaleOrder(models.Model):
         return [key for key, _label in STATUSES]
 
     def _compute_amazon_vendor_counts(self):
-        for field_name, model in (
-            ("amazon_vendor_transaction_count", "amazon.vendor.transaction"),
-            ("amazon_vendor_audit_log_count", "amazon.vendor.audit.log"),
-        ):
-            groups = self.env[model]._read_group(
-                [("res_model", "=", "sale.order"), ("res_id", "in", self.ids)],
-                ["res_id"],
-                ["__count"],
+        # Smart buttons of one form: a count per order is cheap and keeps the domains in one place.
+        for order in self:
+            order.amazon_vendor_transaction_count = self.env["amazon.vendor.transaction"].search_count(
+                order._amazon_vendor_transaction_domain()
             )
-            counts = dict(groups)
-            for order in self:
-                order[field_name] = counts.get(order.id, 0)
+            order.amazon_vendor_audit_log_count = self.env["amazon.vendor.audit.log"].search_count(
+                order._amazon_vendor_audit_log_domain()
+            )
+
+    def _amazon_vendor_transaction_domain(self):
+        return [("res_model", "=", "sale.order"), ("res_id", "in", self.ids)]
+
+    def _amazon_vendor_audit_log_domain(self):
+        """Exchanges about the orders themselves and about their submissions."""
+        transactions = self.env["amazon.vendor.transaction"].search(self._amazon_vendor_transaction_domain())
+        return [
+            "|",
+            "&", ("res_model", "=", "sale.order"), ("res_id", "in", self.ids),
+            "&", ("res_model", "=", "amazon.vendor.transaction"), ("res_id", "in", transactions.ids),
+        ]  # fmt: skip
 
     # ------------------------------------------------------------------ actions
 
@@ -210,18 +218,18 @@ class SaleOrder(models.Model):
 
     def action_amazon_vendor_view_transactions(self):
         return self._amazon_vendor_related_action(
-            "acorn_amazon_vendor.amazon_vendor_transaction_action", "amazon.vendor.transaction"
+            "acorn_amazon_vendor.amazon_vendor_transaction_action", self._amazon_vendor_transaction_domain()
         )
 
     def action_amazon_vendor_view_audit_logs(self):
         return self._amazon_vendor_related_action(
-            "acorn_amazon_vendor.amazon_vendor_audit_log_action", "amazon.vendor.audit.log"
+            "acorn_amazon_vendor.amazon_vendor_audit_log_action", self._amazon_vendor_audit_log_domain()
         )
 
-    def _amazon_vendor_related_action(self, xmlid, model):
+    def _amazon_vendor_related_action(self, xmlid, domain):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action["domain"] = [("res_model", "=", "sale.order"), ("res_id", "=", self.id)]
+        action["domain"] = domain
         action["context"] = {}
         return action
 

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..spapi.timeutil import to_amz
+from .notification import notification
 from .sale_order import ACK_CHANGE_WINDOW
 
 
@@ -49,19 +50,12 @@ class SaleOrder(models.Model):
         for order in self:
             transactions |= order._amazon_vendor_send_acknowledgement()
         failed = transactions.filtered(lambda t: t.state == "error")
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Acknowledgement not sent") if failed else _("Acknowledgement sent to Amazon"),
-                "message": "\n".join(failed.mapped("error_message"))
-                if failed
-                else _("Amazon is processing it; its verdict appears on the order within minutes."),
-                "type": "danger" if failed else "success",
-                "sticky": bool(failed),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        if failed:
+            return notification(_("Acknowledgement not sent"), "\n".join(failed.mapped("error_message")), "danger")
+        return notification(
+            _("Acknowledgement sent to Amazon"),
+            _("Amazon is processing it; its verdict appears on the order within minutes."),
+        )
 
     def _amazon_vendor_send_acknowledgement(self):
         self.ensure_one()

@@ -63,6 +63,9 @@ class TestAcknowledgement(AmazonVendorPoCommon):
         self.assertRecordValues(
             order, [{"amazon_vendor_ack_state": "accepted", "amazon_vendor_status": "acknowledged"}]
         )
+        self.assertEqual(order.amazon_vendor_transaction_count, 1)
+        exchanges = self.env["amazon.vendor.audit.log"].search(order.action_amazon_vendor_view_audit_logs()["domain"])
+        self.assertEqual(set(exchanges.mapped("operation")), {"submitAcknowledgement", "getTransaction"})
         self.assertTrue(order.amazon_vendor_acknowledged_at)
         amazon_view = self.sim_get("/_simulator/purchase-orders/2ACK0001")
         self.assertEqual(amazon_view["order"]["purchaseOrderState"], "Acknowledged")

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .. import spapi
+from ..models.notification import CLOSE, notification
 
 
 class AmazonVendorPoImportWizard(models.TransientModel):
@@ -33,16 +34,8 @@ class AmazonVendorPoImportWizard(models.TransientModel):
         except spapi.SpApiError as error:
             raise UserError(self.account_id._amazon_vendor_explain_error(error))
         result = self.account_id._amazon_vendor_process_purchase_orders(raw_orders, force=True)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Amazon purchase orders"),
-                "message": result["message"],
-                "type": "warning" if result["failed"] else "success",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        level = "warning" if result["failed"] else "success"
+        return notification(_("Amazon purchase orders"), result["message"], level, next_action=CLOSE)
 
     def _fetch(self, client):
         if self.mode == "numbers":
