@@ -1,7 +1,10 @@
+from datetime import timedelta
 from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
+from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -280,3 +283,17 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
         self.assertEqual(mine.company_id, self.company)
         self.assertEqual(theirs.company_id, other_company)
         self.assertNotEqual(mine.partner_shipping_id, theirs.partner_shipping_id)
+
+    def test_import_wizard_by_number_and_by_dates(self):
+        self.load_pos(make_po("2WIZ0001", [{"ref": TEA}]), make_po("2WIZ0002", [{"ref": TEA}]))
+        Wizard = self.env["amazon.vendor.po.import.wizard"].with_context(active_id=self.account.id)
+
+        Wizard.create({"mode": "numbers", "po_numbers": "2WIZ0001"}).action_import()
+        self.assertTrue(self.order("2WIZ0001"))
+        self.assertFalse(self.order("2WIZ0002"))
+
+        Wizard.create({"mode": "dates", "date_from": fields.Datetime.now() - timedelta(days=1)}).action_import()
+        self.assertTrue(self.order("2WIZ0002"))
+
+        with self.assertRaisesRegex(UserError, "NotFound|does not exist"):
+            Wizard.create({"mode": "numbers", "po_numbers": "2NOPE999"}).action_import()

@@ -1,4 +1,5 @@
 from odoo.exceptions import AccessError
+from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import new_test_user, tagged
 
 from .common import AmazonVendorCommon
@@ -59,3 +60,12 @@ class TestSecurity(AmazonVendorCommon):
         logs = self.env["amazon.vendor.audit.log"].with_user(user_a).search([])
         self.assertIn(self.account, logs.account_id)
         self.assertNotIn(other_log, logs)
+
+    def test_neutralized_copy_has_no_credentials(self):
+        self.account._get_spapi_client().get_access_token()
+        for query in get_neutralization_queries(["acorn_amazon_vendor"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+
+        account = self.account.sudo()
+        self.assertFalse(account.lwa_client_secret or account.lwa_refresh_token or account.lwa_access_token)
