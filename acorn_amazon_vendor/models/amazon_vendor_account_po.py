@@ -101,13 +101,23 @@ class AmazonVendorAccount(models.Model):
             )
         )
         for done, account in enumerate(due, 1):
-            account._amazon_vendor_import_purchase_orders()
+            account._amazon_vendor_run_isolated(account._amazon_vendor_import_purchase_orders)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
 
     @api.model
     def _cron_sync_po_status(self):
         for account in self.search([]):
-            account._amazon_vendor_sync_po_status()
+            account._amazon_vendor_run_isolated(account._amazon_vendor_sync_po_status)
+
+    def _amazon_vendor_run_isolated(self, method):
+        """Run one account's part of a cron so that its misconfiguration never stops the others."""
+        try:
+            with self.env.cr.savepoint():
+                return method()
+        except UserError as error:
+            _logger.warning("Amazon vendor account %s skipped: %s", self.name, error)
+            self.message_post(body=_("Scheduled synchronisation skipped: %(error)s", error=error))
+            return False
 
     # ------------------------------------------------------------------ import
 
@@ -216,8 +226,17 @@ class AmazonVendorAccount(models.Model):
             order._amazon_vendor_after_create()
             return "created"
         applied, flagged = order._amazon_vendor_apply_po(batch, po)
-        if order.amazon_vendor_ack_state in ("none", "error"):
-            order._amazon_vendor_set_acknowledgement_defaults()
+        # Quantities the user set stay, unless Amazon's change made them add up wrong.
+        stale = order.order_line.filtered(
+            lambda line: (
+                line.amazon_vendor_item_sequence
+                and line.amazon_vendor_ack_accepted
+                + line.amazon_vendor_ack_backordered
+                + line.amazon_vendor_ack_rejected
+                != line.amazon_vendor_ordered_amount
+            )
+        )
+        order._amazon_vendor_set_acknowledgement_defaults(stale)
         order._amazon_vendor_post_changes(applied, flagged)
         order._amazon_vendor_notify_issues()
         return "updated"

@@ -292,11 +292,17 @@ class SaleOrder(models.Model):
         self._amazon_vendor_notify_issues()
 
     def _amazon_vendor_notify_issues(self):
-        """One activity per order that needs attention (not one per import run)."""
+        """One activity per order that needs attention (not one per import run), done once fixed."""
         todo = self.env.ref("mail.mail_activity_data_todo")
-        for order in self.filtered("amazon_vendor_issues"):
+        for order in self:
             summary = _("Amazon PO %(number)s needs attention", number=order.amazon_vendor_po_number)
-            if any(a.activity_type_id == todo and a.summary == summary for a in order.activity_ids):
+            existing = order.activity_ids.filtered_domain(
+                [("activity_type_id", "=", todo.id), ("summary", "=", summary)]
+            )
+            if not order.amazon_vendor_issues:
+                existing.action_feedback(feedback=_("Fixed: the purchase order imported completely."))
+                continue
+            if existing:
                 continue
             order.activity_schedule(
                 "mail.mail_activity_data_todo",

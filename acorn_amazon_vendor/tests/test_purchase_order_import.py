@@ -206,6 +206,7 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
         order.action_amazon_vendor_retry_import()
 
         self.assertFalse(order.amazon_vendor_issues)
+        self.assertFalse(activity.exists(), "the reminder is done once the PO is complete")
         self.assertEqual(order.amazon_vendor_status, "to_acknowledge")
         self.assertEqual(order.order_line.product_id, self.grinder | self.tea)
         self.assertFalse(order.order_line.filtered("display_type"))
@@ -247,6 +248,35 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
         self.assertEqual(len(orders), 25)
         pages = self.audit_logs(operation="getPurchaseOrders").filtered(lambda log: log.status_code == 200)
         self.assertGreaterEqual(len(pages), 4, "three pages of new POs and the changed-PO query")
+
+    def test_user_edits_of_the_acknowledgement_survive_an_unrelated_change(self):
+        po = make_po("2CHG0003", [{"ref": TEA, "amount": 10}, {"ref": GRINDER, "amount": 4}])
+        self.load_pos(po)
+        order = self.import_pos()
+        tea, grinder = order.order_line.sorted("amazon_vendor_item_sequence")
+        tea.write(
+            {
+                "amazon_vendor_ack_accepted": 6,
+                "amazon_vendor_ack_rejected": 4,
+                "amazon_vendor_ack_rejection_reason": "TemporarilyUnavailable",
+            }
+        )
+        po["orderDetails"]["items"][1]["orderedQuantity"]["amount"] = 7
+        self.load_pos(po)
+
+        self.import_pos()
+
+        self.assertRecordValues(tea, [{"amazon_vendor_ack_accepted": 6, "amazon_vendor_ack_rejected": 4}])
+        self.assertRecordValues(grinder, [{"amazon_vendor_ordered_amount": 7, "amazon_vendor_ack_accepted": 7}])
+
+    def test_cron_skips_an_account_without_credentials(self):
+        broken = self.env["amazon.vendor.account"].create({"name": "No credentials", "environment": "simulator"})
+        self.load_pos(make_po("2CRN0001", [{"ref": TEA}]))
+
+        self.env["amazon.vendor.account"]._cron_import_purchase_orders()
+
+        self.assertTrue(self.order("2CRN0001"))
+        self.assertIn("no complete LWA credentials", " ".join(broken.message_ids.mapped("body")))
 
     def test_import_failure_keeps_cursors(self):
         self.sim_post(
