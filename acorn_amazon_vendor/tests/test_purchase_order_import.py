@@ -10,7 +10,8 @@ from odoo.tools import mute_logger
 
 from .common import AmazonVendorCommon, make_po
 
-COFFEE, TEA, GRINDER, NUTS, KETTLE = "0860123450010", "0860123450027", "ACN-GRN-BUR", "0860123450072", "0860123450058"
+# Not the simulator's demo catalogue: these tests must pass in a database with demo data too.
+COFFEE, TEA, GRINDER, NUTS = "4006381333900", "4006381333917", "TEST-GRN-01", "4006381333924"
 
 
 class AmazonVendorPoCommon(AmazonVendorCommon):
