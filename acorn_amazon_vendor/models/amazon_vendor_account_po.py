@@ -180,7 +180,15 @@ class AmazonVendorAccount(models.Model):
                 except ValueError as error:
                     self.message_post(body=_("A purchase order could not be read: %(error)s", error=error))
             batch = PurchaseOrderBatch(self, pos)
+            created = self._amazon_vendor_create_orders(batch, [po for po in pos if po.number not in batch.existing])
+            if created is None:
+                # The batch create rolled back, with any partner or pricelist it created on the
+                # way: look everything up again and take the POs one by one.
+                batch, created = PurchaseOrderBatch(self, pos), set()
+            counts["created"] += len(created)
             for po in pos:
+                if po.number in created:
+                    continue
                 outcome = self._amazon_vendor_process_one(batch, po, force)
                 if outcome == "failed":
                     counts["failed"].append(po.number)
@@ -197,6 +205,24 @@ class AmazonVendorAccount(models.Model):
         )
         _logger.info("Amazon PO import %s", counts["message"])
         return counts
+
+    def _amazon_vendor_create_orders(self, batch, pos):
+        """Create the orders of new POs in one batched create (Odoo computes them together).
+
+        :return: the PO numbers created, or None when anything failed and nothing was kept
+        """
+        if not pos or len({po.number for po in pos}) != len(pos):
+            return set() if not pos else None
+        SaleOrder = self.env["sale.order"]
+        try:
+            with self.env.cr.savepoint():
+                orders = SaleOrder.create([SaleOrder._amazon_vendor_prepare_order_vals(batch, po) for po in pos])
+                orders._amazon_vendor_after_create()
+        except Exception:  # noqa: BLE001 - the POs are retried one by one, each isolated
+            _logger.info("Batch import of %s Amazon POs failed; importing them one by one", len(pos), exc_info=True)
+            return None
+        batch.existing.update((order.amazon_vendor_po_number, order) for order in orders)
+        return set(batch.existing) & {po.number for po in pos}
 
     def _amazon_vendor_process_one(self, batch, po, force):
         """Create or update one order in its own savepoint. :return: the count to increase."""
