@@ -72,7 +72,7 @@ class AmazonVendorAccount(models.Model):
 
     def action_import_purchase_orders(self):
         """Import now: fetch new and changed POs and process them before returning."""
-        results = [account._amazon_vendor_import_purchase_orders() for account in self]
+        results = [account._amazon_vendor_sync_as_system()._amazon_vendor_import_purchase_orders() for account in self]
         message = " ".join(result["message"] for result in results)
         failed = any(result["error"] for result in results)
         return notification(_("Amazon purchase orders"), message, "warning" if failed else "success")
@@ -85,8 +85,17 @@ class AmazonVendorAccount(models.Model):
 
     def action_sync_po_status(self):
         for account in self:
-            account._amazon_vendor_sync_po_status()
+            account._amazon_vendor_sync_as_system()._amazon_vendor_sync_po_status()
         return True
+
+    def _amazon_vendor_sync_as_system(self):
+        """The account as the scheduled actions see it, for a user allowed to read it.
+
+        Synchronising creates partners, pricelists and moves the account's cursors, which an
+        Amazon vendor user may not do by hand; the sync does it for them, as the cron would.
+        """
+        self.check_access("read")
+        return self.sudo()
 
     # ------------------------------------------------------------------ crons
 

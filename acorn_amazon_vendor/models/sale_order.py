@@ -235,8 +235,9 @@ class SaleOrder(models.Model):
 
     def action_amazon_vendor_retry_import(self):
         """Process the stored Amazon PO again, e.g. after a product mapping was fixed."""
+        self.check_access("write")
         for order in self.filtered("amazon_vendor_raw_po"):
-            order.amazon_vendor_account_id._amazon_vendor_process_purchase_orders(
+            order.amazon_vendor_account_id._amazon_vendor_sync_as_system()._amazon_vendor_process_purchase_orders(
                 [order.amazon_vendor_raw_po],
                 force=True,
             )
@@ -246,7 +247,7 @@ class SaleOrder(models.Model):
         """Pull Amazon's acknowledgement and receiving status of these orders now."""
         for account, orders in self.grouped("amazon_vendor_account_id").items():
             if account:
-                account._amazon_vendor_sync_po_status(orders)
+                account._amazon_vendor_sync_as_system()._amazon_vendor_sync_po_status(orders.sudo())
         return True
 
     # ------------------------------------------------------------------ submissions

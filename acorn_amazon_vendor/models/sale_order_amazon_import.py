@@ -24,6 +24,7 @@ class SaleOrder(models.Model):
         vals.update(
             {
                 "partner_id": vals["partner_invoice_id"],
+                "user_id": batch.account.user_id.id,
                 "company_id": batch.company.id,
                 "amazon_vendor_account_id": batch.account.id,
                 "amazon_vendor_po_number": po.number,

@@ -260,3 +260,18 @@ class TestAcknowledgement(AmazonVendorPoCommon):
 
         self.account._cron_sync_po_status()
         self.assertTrue(self.account.po_status_cursor)
+
+    def test_amazon_vendor_user_runs_the_daily_flow(self):
+        """A sales user with the Amazon Vendor User group imports, acknowledges and refreshes."""
+        self.load_pos(make_po("2USR0001", [{"ref": TEA, "amount": 2}]))
+        account = self.account.with_user(self.salesman)
+
+        account.action_import_purchase_orders()
+
+        order = self.env["sale.order"].with_user(self.salesman).search([("amazon_vendor_po_number", "=", "2USR0001")])
+        self.assertTrue(order, "Amazon orders are visible to Amazon vendor users")
+        order.action_amazon_vendor_acknowledge()
+        self.assertEqual(order.amazon_vendor_ack_state, "sent")
+        order.action_amazon_vendor_refresh_status()
+        wizard = self.env["amazon.vendor.po.import.wizard"].with_user(self.salesman)
+        wizard.with_context(active_id=self.account.id).create({"po_numbers": "2USR0001"}).action_import()

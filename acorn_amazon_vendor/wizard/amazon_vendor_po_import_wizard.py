@@ -33,7 +33,8 @@ class AmazonVendorPoImportWizard(models.TransientModel):
             raw_orders = self._fetch(client)
         except spapi.SpApiError as error:
             raise UserError(self.account_id._amazon_vendor_explain_error(error))
-        result = self.account_id._amazon_vendor_process_purchase_orders(raw_orders, force=True)
+        account = self.account_id._amazon_vendor_sync_as_system()
+        result = account._amazon_vendor_process_purchase_orders(raw_orders, force=True)
         level = "warning" if result["failed"] else "success"
         return notification(_("Amazon purchase orders"), result["message"], level, next_action=CLOSE)
 
