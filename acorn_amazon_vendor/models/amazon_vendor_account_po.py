@@ -150,7 +150,8 @@ class AmazonVendorAccount(models.Model):
                 for order in client.iter_purchase_orders(**filters):
                     orders[order.get("purchaseOrderNumber")] = order
             for number in (self.po_retry_numbers or "").split():
-                orders.setdefault(number, client.get_purchase_order(number))
+                if number not in orders:
+                    orders.update(self._amazon_vendor_fetch_again(client, number))
         except spapi.SpApiError as error:
             message = self._amazon_vendor_explain_error(error)
             self.message_post(body=_("Purchase order import stopped: %(error)s", error=message))
@@ -166,6 +167,20 @@ class AmazonVendorAccount(models.Model):
             }
         )
         return result
+
+    def _amazon_vendor_fetch_again(self, client, number):
+        """A PO whose import failed last time; one Amazon no longer knows is given up, saying so."""
+        try:
+            return {number: client.get_purchase_order(number)}
+        except spapi.RequestError as error:
+            self.message_post(
+                body=_(
+                    "Purchase order %(number)s could not be fetched again and is given up: %(error)s",
+                    number=number,
+                    error=self._amazon_vendor_explain_error(error),
+                )
+            )
+            return {}
 
     def _amazon_vendor_po_page_size(self):
         """POs per getPurchaseOrders page (Amazon's maximum)."""

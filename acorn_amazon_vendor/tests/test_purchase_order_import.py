@@ -238,6 +238,16 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
         self.assertEqual(len(orders), 3)
         self.assertFalse(self.account.po_retry_numbers)
 
+    def test_a_po_amazon_no_longer_knows_is_given_up(self):
+        self.account.po_retry_numbers = "2GONE001"
+        self.load_pos(make_po("2GONE002", [{"ref": TEA}]))
+
+        orders = self.import_pos()
+
+        self.assertEqual(orders.mapped("amazon_vendor_po_number"), ["2GONE002"])
+        self.assertFalse(self.account.po_retry_numbers)
+        self.assertIn("2GONE001 could not be fetched again", " ".join(self.account.message_ids.mapped("body")))
+
     def test_pagination_with_throttling(self):
         self.load_pos(*[make_po(f"2PAG{n:04d}", [{"ref": TEA}]) for n in range(25)])
         self.sim_post("/_simulator/config", {"faults": [{"operation": "getPurchaseOrders", "status": 429, "count": 2}]})
