@@ -75,7 +75,9 @@ class SaleOrder(models.Model):
             "amazon_vendor_ship_window_end": po.ship_window[1],
             "amazon_vendor_delivery_window_start": po.delivery_window[0],
             "amazon_vendor_delivery_window_end": po.delivery_window[1],
-            "commitment_date": po.delivery_window[0],
+            # Deliveries are planned on the commitment date: the warehouse must ship in Amazon's
+            # ship window (a delivery window only comes with prepaid freight).
+            "commitment_date": po.ship_window[0] or po.delivery_window[0],
             "amazon_vendor_deal_code": po.deal_code,
             "amazon_vendor_payment_method": po.payment_method,
             "amazon_vendor_import_details": json.dumps(po.import_details, indent=2) if po.import_details else False,

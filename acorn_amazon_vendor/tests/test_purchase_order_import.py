@@ -111,6 +111,15 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
         self.assertEqual(self.env["res.partner"].search_count([("amazon_vendor_party_id", "=", "ABE8")]), fc_partners)
         self.assertTrue(self.account.po_created_cursor)
 
+    def test_delivery_is_planned_in_amazons_ship_window(self):
+        self.load_pos(make_po("2WIN0001", [{"ref": TEA}]))
+        order = self.import_pos()
+
+        order.action_confirm()
+
+        self.assertEqual(order.picking_ids.scheduled_date, order.amazon_vendor_ship_window_start)
+        self.assertEqual(order.picking_ids.partner_id.amazon_vendor_party_id, "ABE8", "shipped to the FC")
+
     def test_database_refuses_a_second_order_for_the_same_po(self):
         self.load_pos(make_po("2IMP0003", [{"ref": TEA}]))
         order = self.import_pos()
