@@ -35,6 +35,7 @@ class AmazonVendorAccount(models.Model):
     po_changed_cursor = fields.Datetime(string="Changed POs Fetched Until", copy=False)
     po_status_cursor = fields.Datetime(string="PO Status Fetched Until", copy=False)
     po_last_import_at = fields.Datetime(string="Last Import", copy=False, readonly=True)
+    po_last_import_result = fields.Char(string="Last Import Result", copy=False, readonly=True)
     po_retry_numbers = fields.Char(
         string="POs to Fetch Again",
         copy=False,
@@ -155,7 +156,7 @@ class AmazonVendorAccount(models.Model):
         except spapi.SpApiError as error:
             message = self._amazon_vendor_explain_error(error)
             self.message_post(body=_("Purchase order import stopped: %(error)s", error=message))
-            self.po_last_import_at = started
+            self.write({"po_last_import_at": started, "po_last_import_result": message})
             return {"message": message, "error": message}
         result = self._amazon_vendor_process_purchase_orders(list(orders.values()))
         self.write(
@@ -163,6 +164,7 @@ class AmazonVendorAccount(models.Model):
                 "po_created_cursor": started,
                 "po_changed_cursor": started,
                 "po_last_import_at": started,
+                "po_last_import_result": result["message"],
                 "po_retry_numbers": " ".join(result["failed"]) or False,
             }
         )

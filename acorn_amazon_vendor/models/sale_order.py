@@ -216,6 +216,14 @@ class SaleOrder(models.Model):
             order._amazon_vendor_send_acknowledgement()
         return result
 
+    @api.model
+    def action_amazon_vendor_import(self):
+        """Import now, for every Amazon vendor account of the user's companies."""
+        accounts = self.env["amazon.vendor.account"].search([("company_id", "in", self.env.companies.ids)])
+        if not accounts:
+            raise UserError(_("No Amazon vendor account is set up yet: add one in Amazon Vendor > Accounts."))
+        return accounts.action_import_purchase_orders()
+
     def action_amazon_vendor_view_transactions(self):
         return self._amazon_vendor_related_action(
             "acorn_amazon_vendor.amazon_vendor_transaction_action", self._amazon_vendor_transaction_domain()

@@ -46,6 +46,10 @@ class SaleOrder(models.Model):
         """Send the acknowledgement of each order to Amazon (submitAcknowledgement)."""
         if not self:
             return True
+        # Every order is checked before any is sent: an error raised after a submission would
+        # roll back Odoo's record of what Amazon already received.
+        for order in self:
+            order._amazon_vendor_check_acknowledgement()
         transactions = self.env["amazon.vendor.transaction"]
         for order in self:
             transactions |= order._amazon_vendor_send_acknowledgement()

@@ -155,6 +155,16 @@ class TestAcknowledgement(AmazonVendorPoCommon):
             order.action_amazon_vendor_acknowledge()
         self.assertEqual(self.submissions(), [], "nothing reached Amazon")
 
+    def test_one_invalid_order_in_a_selection_sends_nothing(self):
+        self.load_pos(make_po("2SEL0001", [{"ref": TEA}]), make_po("2SEL0002", [{"ref": TEA}]))
+        orders = self.import_pos().sorted("amazon_vendor_po_number")
+        orders[1].order_line.amazon_vendor_ack_accepted = 99
+
+        with self.assertRaisesRegex(UserError, "2SEL0002"):
+            orders.action_amazon_vendor_acknowledge()
+
+        self.assertEqual(self.submissions(), [])
+
     def test_pressing_twice_sends_once(self):
         order = self.import_one()
         order.action_amazon_vendor_acknowledge()

@@ -120,6 +120,15 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
         self.assertEqual(order.picking_ids.scheduled_date, order.amazon_vendor_ship_window_start)
         self.assertEqual(order.picking_ids.partner_id.amazon_vendor_party_id, "ABE8", "shipped to the FC")
 
+    def test_import_from_the_purchase_order_list(self):
+        self.load_pos(make_po("2LST0001", [{"ref": TEA}]))
+
+        action = self.env["sale.order"].with_user(self.salesman).action_amazon_vendor_import()
+
+        self.assertTrue(self.order("2LST0001"))
+        self.assertIn("1 new", action["params"]["message"])
+        self.assertIn("1 new", self.account.po_last_import_result)
+
     def test_database_refuses_a_second_order_for_the_same_po(self):
         self.load_pos(make_po("2IMP0003", [{"ref": TEA}]))
         order = self.import_pos()
