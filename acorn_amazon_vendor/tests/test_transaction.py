@@ -414,4 +414,4 @@ class TestTransaction(AmazonVendorCommon):
         self.assertFalse(self.Transaction.with_user(other_user).search([]))
         with self.assertRaises(AccessError):
             transaction.with_user(other_user).read(["state"])
-        self.assertEqual(self.Transaction.with_user(own_user).search([]), transaction)
+        self.assertIn(transaction, self.Transaction.with_user(own_user).search([]))
