@@ -24,6 +24,7 @@ The import commits per batch of 50 POs, as in production. SQL queries are counte
 """
 
 import argparse
+import importlib.util
 import logging
 import os
 import resource
@@ -44,6 +45,18 @@ from odoo.tools import config  # noqa: E402
 
 from spapi_simulator import Simulator  # noqa: E402
 
+
+def _load_make_po():
+    # By path: importing the add-on's tests package would import Odoo's test framework.
+    path = ROOT / "acorn_amazon_vendor" / "tests" / "amazon_orders.py"
+    spec = importlib.util.spec_from_file_location("acorn_amazon_orders", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_po
+
+
+make_po = _load_make_po()
+
 MODULE = "acorn_amazon_vendor"
 SIM_CREDENTIALS = {
     "lwa_client_id": "acorn-sim-client",
@@ -58,63 +71,34 @@ GROWTH_TOLERANCE = 0.10
 # ---------------------------------------------------------------------- data
 
 
-def amz_time(value):
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def product_code(index):
     return f"BENCH-{index:05d}"
 
 
 def make_orders(prefix, vendor, count, lines, product_count, now):
-    """``count`` Amazon Orders (as tests/common.py ``make_po`` builds them), even items in Cases."""
-    orders = []
-    for index in range(count):
-        when = now - timedelta(hours=1, seconds=index)
-        orders.append(
-            {
-                "purchaseOrderNumber": f"{prefix}{index:06d}",
-                "purchaseOrderState": "New",
-                "orderDetails": {
-                    "purchaseOrderDate": amz_time(when),
-                    "purchaseOrderStateChangedDate": amz_time(when),
-                    "purchaseOrderType": "RegularOrder",
-                    "paymentMethod": "Invoice",
-                    "buyingParty": {"partyId": "AMZN-US"},
-                    "sellingParty": {"partyId": vendor},
-                    "shipToParty": {
-                        "partyId": "ABE8",
-                        "address": {
-                            "name": "Amazon.com Services LLC - ABE8",
-                            "addressLine1": "401 Independence Road",
-                            "city": "Florence",
-                            "stateOrRegion": "NJ",
-                            "postalCode": "08518",
-                            "countryCode": "US",
-                        },
-                    },
-                    "shipWindow": f"{amz_time(when + timedelta(days=2))}--{amz_time(when + timedelta(days=5))}",
-                    "items": [make_item(index, line, lines, product_count) for line in range(lines)],
-                },
-            }
-        )
-    return orders
+    """``count`` Amazon Orders built by the add-on tests' ``make_po``, even items in Cases."""
 
-
-def make_item(order_index, line, lines, product_count):
-    cases = line % 2 == 0
-    return {
-        "itemSequenceNumber": str(line + 1),
-        "amazonProductIdentifier": f"B0BENCH{(order_index * lines + line) % product_count:04d}",
-        "vendorProductIdentifier": product_code((order_index * lines + line) % product_count),
-        "orderedQuantity": {
+    def item(order_index, line):
+        product = (order_index * lines + line) % product_count
+        cases = line % 2 == 0
+        return {
+            "ref": product_code(product),
+            "asin": f"B0BENCH{product:04d}",
             "amount": 2 if cases else 10,
-            "unitOfMeasure": "Cases" if cases else "Eaches",
-            "unitSize": CASE_SIZE if cases else 1,
-        },
-        "isBackOrderAllowed": False,
-        "netCost": {"amount": "9.99", "currencyCode": "USD"},
-    }
+            "unit": "Cases" if cases else "Eaches",
+            "size": CASE_SIZE if cases else 1,
+            "cost": "9.99",
+        }
+
+    return [
+        make_po(
+            f"{prefix}{index:06d}",
+            [item(index, line) for line in range(lines)],
+            vendor=vendor,
+            when=now - timedelta(hours=1, seconds=index),
+        )
+        for index in range(count)
+    ]
 
 
 # ---------------------------------------------------------------------- Odoo
@@ -293,10 +277,11 @@ class Bench:
             .pricelist_id
         )
         vals_list = []
-        for index in range(count):
+        for index, order in enumerate(
+            make_orders("BARE", "BARE", count, self.args.lines, self.product_count, self.now)
+        ):
             lines = []
-            for line in range(self.args.lines):
-                item = make_item(index, line, self.args.lines, self.product_count)
+            for line, item in enumerate(order["orderDetails"]["items"]):
                 quantity = item["orderedQuantity"]
                 lines.append(
                     (

@@ -1,4 +1,3 @@
-import logging
 from datetime import timedelta
 
 import jwt
@@ -9,8 +8,6 @@ from odoo.exceptions import UserError
 from .. import spapi
 from .notification import notification
 from .spapi_bridge import AccountTokenStore, AuditHook
-
-_logger = logging.getLogger(__name__)
 
 # Fields whose change invalidates the cached LWA access token.
 CREDENTIAL_FIELDS = ("lwa_client_id", "lwa_client_secret", "lwa_refresh_token", "environment", "region", "endpoint_url")

@@ -1,15 +1,12 @@
 """Glue between the Odoo-free SP-API client and the database: token store and audit hook."""
 
 import json
-import logging
 from contextlib import contextmanager
 from datetime import timezone
 
 from odoo import SUPERUSER_ID, api, fields
 
 from .. import spapi
-
-_logger = logging.getLogger(__name__)
 
 
 class AccountTokenStore(spapi.TokenStore):

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .. import spapi
 from ..models.notification import CLOSE, notification
@@ -23,7 +23,7 @@ class AmazonVendorPoImportWizard(models.TransientModel):
     def _check_dates(self):
         for wizard in self:
             if wizard.mode == "dates" and wizard.date_from and wizard.date_to and wizard.date_from > wizard.date_to:
-                raise UserError(_("The start of the range is after its end."))
+                raise ValidationError(_("The start of the range is after its end."))
 
     def action_import(self):
         """Fetch the requested POs from Amazon and import them like the scheduled import does."""
