@@ -176,7 +176,7 @@ def make_handler(sim):
             fault = sim.take_fault(operation)
             if fault and fault.get("delay"):
                 time.sleep(float(fault["delay"]))
-            if fault and fault.get("status"):
+            if fault and fault.get("status") and not fault.get("processed"):
                 return fault["status"], FAULT_BODIES[fault["status"]]
             if sim.config.get("rate_limiting", True) and not sim.limiter.take(operation, sim.config.get("rate_limits")):
                 return 429, QUOTA_EXCEEDED
@@ -190,6 +190,9 @@ def make_handler(sim):
                     raise
             if fault and fault.get("malformed"):
                 return status, b'{"payload": {"truncated": [1, 2,'
+            if fault and fault.get("status"):
+                # Amazon's gateway can fail after the service took the request.
+                return fault["status"], FAULT_BODIES[fault["status"]]
             return status, body
 
         def _send(self, status, body, content_type="application/json"):

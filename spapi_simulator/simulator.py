@@ -138,6 +138,8 @@ class Simulator:
             raise invalid_input("Each fault needs one of 'status', 'delay' or 'malformed'.")
         if "status" in fault and fault["status"] not in (429, 500, 503):
             raise invalid_input("A fault status must be 429, 500 or 503.")
+        if fault.get("processed") and fault.get("status") not in (500, 503):
+            raise invalid_input("Only a 500 or 503 fault can come after the operation was processed.")
         return {**fault, "count": int(fault.get("count", 1))}
 
     def take_fault(self, operation):

@@ -44,12 +44,45 @@ def test_windows_follow_descending_sort():
         "getPurchaseOrders",
         {"changed_after": "2026-11-01T00:00:00Z", "changed_before": "2026-11-20T00:00:00Z", "sort_order": "DESC"},
     )
-    windows = windowed(params)
+    windows = windowed("getPurchaseOrders", params)
     assert [w["changedBefore"] for w in windows] == [
         "2026-11-20T00:00:00Z",
         "2026-11-15T00:00:00Z",
         "2026-11-08T00:00:00Z",
     ]
+
+
+def test_status_cursor_weeks_old_catches_up_in_windows(sim):
+    """A status cursor left behind by an outage: every window is at most 7 days long."""
+    start = datetime.now(timezone.utc) - timedelta(days=40)
+    client, rec = make_client(sim)
+    statuses = list(client.iter_purchase_orders_status(updated_after=start))
+    calls = rec.calls("getPurchaseOrdersStatus")
+    assert statuses == [] and len(calls) == 6 and all(e.status == 200 for e in calls)
+    assert calls[-1].params["updatedBefore"] > calls[0].params["updatedBefore"]
+
+
+def test_every_date_pair_is_windowed():
+    params = build_params(
+        "GetShipmentDetails",
+        {"shipped_after": "2026-10-01T00:00:00Z", "shipped_before": "2026-10-15T00:00:00Z"},
+    )
+    assert [(w["shippedAfter"], w["shippedBefore"]) for w in windowed("GetShipmentDetails", params)] == [
+        ("2026-10-01T00:00:00Z", "2026-10-08T00:00:00Z"),
+        ("2026-10-08T00:00:00Z", "2026-10-15T00:00:00Z"),
+    ]
+    both = build_params(
+        "getPurchaseOrdersStatus",
+        {
+            "created_after": "2026-10-01T00:00:00Z",
+            "created_before": "2026-10-10T00:00:00Z",
+            "updated_after": "2026-10-01T00:00:00Z",
+            "updated_before": "2026-10-09T00:00:00Z",
+        },
+    )
+    assert len(windowed("getPurchaseOrdersStatus", both)) == 4
+    lone = build_params("getInvoiceHeaders", {"invoices_modified_after": "2026-01-01T00:00:00Z"})
+    assert windowed("getInvoiceHeaders", lone) == [lone]
 
 
 def test_timestamps_are_sent_as_utc_z(sim):
@@ -60,14 +93,16 @@ def test_timestamps_are_sent_as_utc_z(sim):
         created_before=datetime(2026, 11, 21, 10, 0),
         is_po_changed=False,
     )
-    client.get_purchase_orders_status(updated_after="2026-11-20T12:00:00+02:00")
+    client.get_purchase_orders_status(
+        updated_after="2026-11-20T12:00:00+02:00", updated_before="2026-11-21T12:00:00+02:00"
+    )
     first, second = rec.calls("getPurchaseOrders")[0], rec.calls("getPurchaseOrdersStatus")[0]
     assert first.params == {
         "createdAfter": "2026-11-20T10:00:00Z",
         "createdBefore": "2026-11-21T10:00:00Z",
         "isPOChanged": "false",
     }
-    assert second.params == {"updatedAfter": "2026-11-20T10:00:00Z"}
+    assert second.params == {"updatedAfter": "2026-11-20T10:00:00Z", "updatedBefore": "2026-11-21T10:00:00Z"}
     assert to_amz("2026-11-20T10:00:00.123456Z") == "2026-11-20T10:00:00Z"
 
 

@@ -1,11 +1,13 @@
 """Retries, error mapping, the exchange hook and the client-side rate limiter."""
 
 import json
+import socket
+import time
 
 import pytest
-from spapi import RequestError, ThrottledError, TransientError
+from spapi import OutcomeUnknownError, RequestError, ThrottledError, TransientError
 from spapi.ratelimit import RateLimiter, TokenBucket
-from test_client_common import CLIENT_SECRET, REFRESH_TOKEN, add_orders, make_client
+from test_client_common import CLIENT_SECRET, REFRESH_TOKEN, acknowledgement, add_orders, make_client
 
 
 @pytest.fixture
@@ -80,6 +82,70 @@ def test_timeout_is_retried(sim):
     assert client.get_purchase_orders() == {"orders": []}
     first = rec.calls("getPurchaseOrders")[0]
     assert first.status is None and "Timeout" in first.error
+
+
+# ---- submissions: never sent twice -------------------------------------------------------
+
+
+def _submit_one(sim, **client_options):
+    [number] = add_orders(sim, 1)
+    client, rec = make_client(sim, **client_options)
+    return client, rec, number
+
+
+@pytest.mark.parametrize(
+    "fault, held",
+    [
+        ({"status": 503}, False),
+        ({"status": 500, "processed": True}, True),
+        ({"malformed": True}, True),
+        ({"delay": 0.6}, True),
+    ],
+    ids=["503-before", "500-after-processing", "unreadable-answer", "answer-after-timeout"],
+)
+def test_submission_with_lost_answer_is_never_repeated(sim, fault, held):
+    """After a 5xx, an unreadable answer or a read timeout Amazon may hold the submission:
+    the client says so and does not send it again."""
+    client, rec, number = _submit_one(sim, timeout=(2, 0.2))
+    sim.configure(faults=[{"operation": "submitAcknowledgement", "count": 3, **fault}])
+    with pytest.raises(OutcomeUnknownError, match="may or may not have received it") as info:
+        client.submit_acknowledgement([acknowledgement(number)])
+    assert isinstance(info.value, TransientError)
+    assert len(rec.calls("submitAcknowledgement")) == 1 and not rec.sleeps
+    if "delay" in fault:
+        sim.configure(faults=[])
+        time.sleep(0.8)  # the simulator answers the request it took after the client gave up
+    assert len(sim.submissions("submitAcknowledgement")) == int(held)
+
+
+def test_throttled_submission_is_sent_again(sim):
+    """A 429 is Amazon refusing before processing: sending again cannot duplicate."""
+    client, rec, number = _submit_one(sim)
+    sim.configure(faults=[{"operation": "submitAcknowledgement", "status": 429, "count": 2}])
+    transaction_id = client.submit_acknowledgement([acknowledgement(number)])
+    assert [e.status for e in rec.calls("submitAcknowledgement")] == [429, 429, 202]
+    [held] = sim.submissions("submitAcknowledgement")
+    assert held["transactionId"] == transaction_id
+
+
+def test_submission_is_retried_while_no_connection_opens(sim):
+    client, rec, number = _submit_one(sim, max_retries=2)
+    client.get_access_token()
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        client.endpoint = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    with pytest.raises(TransientError) as info:
+        client.submit_acknowledgement([acknowledgement(number)])
+    assert not isinstance(info.value, OutcomeUnknownError)
+    assert len(rec.calls("submitAcknowledgement")) == 3 and len(rec.sleeps) == 2
+
+
+def test_reads_are_retried_after_a_timeout(sim):
+    sim.configure(faults=[{"operation": "getPurchaseOrder", "delay": 0.5, "count": 1}])
+    [number] = add_orders(sim, 1)
+    client, rec = make_client(sim, timeout=(2, 0.2))
+    assert client.get_purchase_order(number)["purchaseOrderNumber"] == number
+    assert len(rec.calls("getPurchaseOrder")) == 2
 
 
 def test_400_is_not_retried_and_carries_errors(sim):

@@ -15,6 +15,7 @@ from .client import SpApiClient
 from .exceptions import (
     AuthError,
     InvalidBodyError,
+    OutcomeUnknownError,
     RequestError,
     SpApiError,
     ThrottledError,
@@ -38,6 +39,7 @@ __all__ = [
     "TransientError",
     "RequestError",
     "InvalidBodyError",
+    "OutcomeUnknownError",
     "Exchange",
     "redact",
     "REGIONS",

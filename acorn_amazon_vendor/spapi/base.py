@@ -14,9 +14,10 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
+from urllib3.exceptions import ConnectTimeoutError
 
 from . import auth
-from .exceptions import AuthError, RequestError, ThrottledError, TransientError
+from .exceptions import AuthError, OutcomeUnknownError, RequestError, ThrottledError, TransientError
 from .exchange import Exchange, call_hook, kept_headers
 from .ratelimit import DEFAULT_LIMITER
 from .redact import redact, redact_text
@@ -35,12 +36,38 @@ _TOKEN_REJECTED_RE = re.compile(
 
 
 class _Retry(Exception):
-    """Internal: the attempt failed in a way worth retrying; ``error`` is raised if not."""
+    """Internal: the attempt failed in a way worth retrying; ``error`` is raised if not.
 
-    def __init__(self, error, retry_after=None):
+    ``reached`` is False only when the request surely never reached Amazon (a 429, a
+    connection that could not be opened): only then may a submission be sent again.
+    """
+
+    def __init__(self, error, retry_after=None, reached=True):
         super().__init__(str(error))
         self.error = error
         self.retry_after = retry_after
+        self.reached = reached
+
+
+def _never_sent(exc):
+    """True when ``exc`` happened before a byte of the request left (connect failure)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.ConnectionError) and exc.args:
+        # requests wraps urllib3's MaxRetryError; NewConnectionError subclasses ConnectTimeoutError.
+        return isinstance(getattr(exc.args[0], "reason", exc.args[0]), ConnectTimeoutError)
+    return False
+
+
+def _outcome_unknown(operation, error):
+    """The :class:`OutcomeUnknownError` for a submission whose answer was lost."""
+    return OutcomeUnknownError(
+        f"The answer of Amazon to {operation} was lost ({error.message}); Amazon may or may not have received it",
+        status=error.status,
+        errors=error.errors,
+        request_id=error.request_id,
+        operation=operation,
+    )
 
 
 def _retry_after(headers):
@@ -234,7 +261,8 @@ class _BaseClient:
             exchange.error = f"{type(exc).__name__}: {self._scrub(str(exc))}"
             self._finish(exchange, started)
             raise _Retry(
-                TransientError(f"Could not reach Amazon for {operation} ({type(exc).__name__})", operation=operation)
+                TransientError(f"Could not reach Amazon for {operation} ({type(exc).__name__})", operation=operation),
+                reached=not _never_sent(exc),
             ) from None
         exchange.status = response.status_code
         exchange.response_headers = kept_headers(response.headers)
@@ -313,17 +341,24 @@ class _BaseClient:
             "Accept": "application/json",
         }
 
-    def _request(self, operation, method, path, params=None, json=None):
+    def _request(self, operation, method, path, params=None, json=None, idempotent=None):
         """Call one SP-API operation with auth, rate limit, retries and error mapping.
+
+        A request that is not idempotent (a submission: Amazon would take it twice) is only
+        repeated when it surely did not reach Amazon: after a 429, a refused connection or a
+        rejected access token. Any other failure after sending raises
+        :class:`OutcomeUnknownError`.
 
         :param operation: Amazon's operationId (rate-limit bucket, logs, errors)
         :param method: HTTP method
         :param path: path below the endpoint, already filled in
         :param params: query parameters (None values dropped)
         :param json: JSON body
+        :param idempotent: whether repeating the request is harmless (default: GET only)
         :return: the decoded JSON body (dict)
         :raise SpApiError: one of its subclasses
         """
+        idempotent = method.upper() == "GET" if idempotent is None else idempotent
         params = {k: v for k, v in (params or {}).items() if v is not None}
         url = self.endpoint + path
         state = {"token": None, "sent": None}
@@ -333,21 +368,31 @@ class _BaseClient:
                 self.rate_limiter.acquire(self.endpoint, self.client_id, operation, self.sleep)
             token = state["token"] or self.get_access_token()
             state["token"], state["sent"] = None, token.value
-            response, body = self._http(
-                operation,
-                method,
-                url,
-                path=path,
-                params=params,
-                json=json,
-                headers=self._headers(token),
-                attempt=number,
-            )
+            try:
+                response, body = self._http(
+                    operation,
+                    method,
+                    url,
+                    path=path,
+                    params=params,
+                    json=json,
+                    headers=self._headers(token),
+                    attempt=number,
+                )
+            except _Retry as retry:
+                if retry.reached and not idempotent:
+                    raise _outcome_unknown(operation, retry.error) from None
+                raise
             if response.status_code < 300:
                 _logger.debug("SP-API %s ok (request id %s)", operation, response.headers.get("x-amzn-RequestId"))
                 return body
             error = error_from_response(operation, response, body)
+            if response.status_code == 429:
+                # Amazon throttles before processing: the request was not taken.
+                raise _Retry(error, _retry_after(response.headers), reached=False)
             if response.status_code in RETRY_STATUSES:
+                if not idempotent:
+                    raise _outcome_unknown(operation, error)
                 raise _Retry(error, _retry_after(response.headers))
             raise error
 

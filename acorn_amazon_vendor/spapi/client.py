@@ -29,7 +29,7 @@ class SpApiClient(_ReportsMixin, _BaseClient):
         """Check and POST ``{key: records}``; return Amazon's transactionId."""
         body = jsonable({key: list(records)})
         check_body(operation, body)
-        payload = parsing.payload_of(self._request(operation, "POST", path, json=body))
+        payload = parsing.payload_of(self._request(operation, "POST", path, json=body, idempotent=False))
         transaction_id = payload.get("transactionId")
         _logger.info("SP-API %s: %s record(s) submitted, transaction %s", operation, len(body[key]), transaction_id)
         return transaction_id
@@ -48,7 +48,7 @@ class SpApiClient(_ReportsMixin, _BaseClient):
     def _iterate(self, operation, path, filters):
         """Yield the records of all pages of all ≤7-day windows of ``filters``."""
         count, seen = 0, set()
-        windows = windowed(build_params(operation, filters))
+        windows = windowed(operation, build_params(operation, filters))
         for window in windows:
             for payload in self._pages(operation, path, window):
                 for item in parsing.page_items(operation, payload):

@@ -75,6 +75,13 @@ class TransientError(SpApiError):
     """5xx, timeout, connection error or unreadable response that outlasted the retries."""
 
 
+class OutcomeUnknownError(TransientError):
+    """A submission left for Amazon but its answer was lost: a read timeout, a dropped
+    connection, a 5xx or an unreadable body. Amazon may hold it or not; it is never sent
+    again before Amazon is asked what it holds (Amazon's vendor APIs take no idempotency key).
+    """
+
+
 class RequestError(SpApiError):
     """Amazon rejected the request itself (400, 404, 413, 415, 422...): retrying won't help."""
 

@@ -84,8 +84,6 @@ QUERY_PARAMS = {
     "getInvoiceHeaders": ("nextToken", "marketplaceId", "fromIssueDate", "toIssueDate", "invoicesModifiedAfter"),
     "getInvoice": ("marketplaceId", "nextTokenForLineItems"),
 }
-# Filter pairs Amazon limits to 7 days per request.
-WINDOW_PAIRS = (("createdAfter", "createdBefore"), ("changedAfter", "changedBefore"), ("updatedAfter", "updatedBefore"))
 _TIME_PARAM_RE = re.compile(r"(After|Before|Since|Until|Date)$")
 
 
@@ -129,21 +127,32 @@ def build_params(operation, filters):
     return params
 
 
-def windowed(params):
-    """Split ``params`` into one params dict per ≤7-day window of its date filter pair.
+def windowed(operation, params):
+    """Split ``params`` into one params dict per ≤7-day window of its date filters.
 
-    Only the first pair present is split; ``...Before`` defaults to now. Windows follow
+    Amazon limits every ``...After``/``...Before`` pair of the vendor APIs to 7 days, whatever
+    the pair (created, changed, updated, shipped, ...). Each long pair is split (``...Before``
+    defaults to now); two long pairs give every combination of their windows. Windows follow
     ``sortOrder`` (newest first for DESC). Params without a long span come back unchanged.
 
+    :param operation: operationId with a row in :data:`QUERY_PARAMS`
+    :param params: query parameters as :func:`build_params` returns them
     :return: list of params dicts
     """
-    for after_key, before_key in WINDOW_PAIRS:
-        if after_key not in params:
-            continue
+    variants = [params]
+    descending = str(params.get("sortOrder", "")).upper() == "DESC"
+    for after_key in [key for key in params if key.endswith("After")]:
+        before_key = after_key[: -len("After")] + "Before"
+        if before_key not in QUERY_PARAMS[operation]:
+            continue  # a lone "modified after" filter has no window to respect
         windows = split_windows(params[after_key], params.get(before_key))
         if len(windows) <= 1:
-            return [params]
-        if str(params.get("sortOrder", "")).upper() == "DESC":
+            continue
+        if descending:
             windows.reverse()
-        return [dict(params, **{after_key: to_amz(a), before_key: to_amz(b)}) for a, b in windows]
-    return [params]
+        variants = [
+            dict(variant, **{after_key: to_amz(start), before_key: to_amz(end)})
+            for variant in variants
+            for start, end in windows
+        ]
+    return variants

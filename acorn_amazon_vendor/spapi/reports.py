@@ -41,7 +41,9 @@ class _ReportsMixin:
         }
         body = jsonable({k: v for k, v in spec.items() if v is not None})
         check_body("createReport", body)
-        report_id = self._request("createReport", "POST", f"{REPORTS}/reports", json=body).get("reportId")
+        report_id = self._request("createReport", "POST", f"{REPORTS}/reports", json=body, idempotent=True).get(
+            "reportId"
+        )
         _logger.info("SP-API createReport %s: report %s", report_type, report_id)
         return report_id
 
@@ -125,7 +127,9 @@ class _ReportsMixin:
         if target_application:
             body["targetApplication"] = target_application
         check_body("createRestrictedDataToken", body)
-        return self._request("createRestrictedDataToken", "POST", "/tokens/2021-03-01/restrictedDataToken", json=body)
+        return self._request(
+            "createRestrictedDataToken", "POST", "/tokens/2021-03-01/restrictedDataToken", json=body, idempotent=True
+        )
 
     # ---- Invoices API 2026-06-25 ----------------------------------------------------------------
     def get_invoice_headers(self, **filters):
