@@ -1,5 +1,5 @@
 from odoo import http
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
 
@@ -11,12 +11,10 @@ class AmazonVendorOAuthController(http.Controller):
         Account = request.env["amazon.vendor.account"]
         try:
             account = Account._amazon_vendor_oauth_account(state)
-            if not account:
-                raise UserError(Account.env._("The Amazon vendor account of this authorization no longer exists."))
             if not spapi_oauth_code:
                 raise UserError(Account.env._("Amazon did not send an authorization code; the app was not authorized."))
             account._amazon_vendor_complete_authorization(spapi_oauth_code, selling_partner_id)
             account.action_test_connection()
-        except UserError as error:
+        except (UserError, AccessError) as error:
             return request.render("acorn_amazon_vendor.oauth_error", {"message": str(error)})
         return request.redirect(f"/odoo/amazon-vendor-accounts/{account.id}")

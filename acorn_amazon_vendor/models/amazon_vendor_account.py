@@ -1,3 +1,6 @@
+import hashlib
+import re
+import secrets
 from datetime import timedelta
 
 import jwt
@@ -6,15 +9,19 @@ from odoo import _, api, fields, models, release
 from odoo.exceptions import UserError
 
 from .. import spapi
+from .concurrency import MANAGER_GROUP, USER_GROUP, check_group
 from .notification import notification
 from .spapi_bridge import AccountTokenStore, AuditHook
 
-# Fields whose change invalidates the cached LWA access token.
+# Fields whose change invalidates the stored LWA access token.
 CREDENTIAL_FIELDS = ("lwa_client_id", "lwa_client_secret", "lwa_refresh_token", "environment", "region", "endpoint_url")
 DEFAULT_SIMULATOR_URL = "http://127.0.0.1:8073"
 OAUTH_STATE_LIFETIME = timedelta(minutes=10)
+# Amazon's selling partner ids are short upper-case alphanumerics (A2EUQ1WTGCTBG2).
+SELLING_PARTNER_ID_RE = re.compile(r"^[A-Z0-9]{6,32}$")
 # One number for connect and read: Odoo's HTTP test harness only understands scalar timeouts.
 SPAPI_TIMEOUT = 30
+TIMEOUT_PARAM = "acorn_amazon_vendor.spapi_timeout"
 
 
 class AmazonVendorAccount(models.Model):
@@ -86,8 +93,7 @@ class AmazonVendorAccount(models.Model):
         copy=False,
         help="Long-lived token Amazon issues when the Vendor Central account authorizes the app.",
     )
-    lwa_access_token = fields.Char(groups="base.group_system", copy=False, readonly=True)
-    lwa_access_token_expiry = fields.Datetime(groups="base.group_system", copy=False, readonly=True)
+    oauth_nonce_hash = fields.Char(groups="base.group_system", copy=False, readonly=True)
     vendor_code_ids = fields.One2many("amazon.vendor.code", "account_id", string="Vendor Codes", copy=False)
     connection_state = fields.Selection(
         [("not_tested", "Not Tested"), ("connected", "Connected"), ("failed", "Failed")],
@@ -134,9 +140,11 @@ class AmazonVendorAccount(models.Model):
 
     def write(self, vals):
         if any(field in vals for field in CREDENTIAL_FIELDS):
-            vals = dict(vals, lwa_access_token=False, lwa_access_token_expiry=False)
             if "connection_state" not in vals:
-                vals["connection_state"] = "not_tested"
+                vals = dict(vals, connection_state="not_tested")
+            # The token belongs to the old credentials or host; administrators may change those
+            # without any right on the token itself.
+            self.env["amazon.vendor.access.token"].sudo().search([("account_id", "in", self.ids)]).unlink()
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -158,8 +166,12 @@ class AmazonVendorAccount(models.Model):
         return spapi.LWA_TOKEN_URL
 
     def _amazon_vendor_client_options(self):
-        """Keyword arguments of :class:`spapi.SpApiClient` beyond credentials and hosts (hook for tuning)."""
-        return {"timeout": SPAPI_TIMEOUT}
+        """Keyword arguments of :class:`spapi.SpApiClient` beyond credentials and hosts (hook for tuning).
+
+        The timeout (seconds) can be tuned with the system parameter ``acorn_amazon_vendor.spapi_timeout``.
+        """
+        timeout = self.env["ir.config_parameter"].sudo().get_param(TIMEOUT_PARAM)
+        return {"timeout": float(timeout) if timeout else SPAPI_TIMEOUT}
 
     def _get_spapi_client(self, record=None):
         """The one place that reads credentials and builds an SP-API client.
@@ -198,6 +210,7 @@ class AmazonVendorAccount(models.Model):
 
     def action_test_connection(self):
         """Exchange the refresh token and make one cheap call; say in plain words what happened."""
+        check_group(self.env, MANAGER_GROUP)
         self.ensure_one()
         ok, message = self._amazon_vendor_check_connection()
         self.write(
@@ -264,7 +277,11 @@ class AmazonVendorAccount(models.Model):
         return _("Amazon refused the request: %(detail)s", detail=error)
 
     def action_authorize(self):
-        """Open Amazon's consent page (website authorization flow for public apps)."""
+        """Open Amazon's consent page (website authorization flow for public apps).
+
+        Reserved to system administrators: the answer replaces the account's refresh token.
+        """
+        check_group(self.env, "base.group_system")
         self.ensure_one()
         if not self.application_id:
             raise UserError(_("Enter the SP-API application ID of the app before authorizing it."))
@@ -284,6 +301,7 @@ class AmazonVendorAccount(models.Model):
         return self.get_base_url() + "/acorn_amazon_vendor/oauth/callback"
 
     def action_view_audit_logs(self):
+        check_group(self.env, USER_GROUP)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("acorn_amazon_vendor.amazon_vendor_audit_log_action")
         action["domain"] = [("account_id", "=", self.id)]
@@ -301,15 +319,24 @@ class AmazonVendorAccount(models.Model):
 
     @api.model
     def _amazon_vendor_oauth_state(self, account):
-        """A short-lived signed token naming the account and the user who started the flow."""
+        """A short-lived, single-use signed token naming the account and the user who started the flow."""
         now = fields.Datetime.now()
-        payload = {"account_id": account.id, "uid": self.env.uid, "iat": now, "exp": now + OAUTH_STATE_LIFETIME}
+        nonce = secrets.token_urlsafe(16)
+        account.sudo().oauth_nonce_hash = hashlib.sha256(nonce.encode()).hexdigest()
+        payload = {
+            "account_id": account.id,
+            "uid": self.env.uid,
+            "nonce": nonce,
+            "iat": now,
+            "exp": now + OAUTH_STATE_LIFETIME,
+        }
         return jwt.encode(payload, self._amazon_vendor_oauth_secret(), algorithm="HS256")
 
     @api.model
     def _amazon_vendor_oauth_account(self, state):
-        """:return: the account named by a valid ``state`` of the current user
-        :raise UserError: when the state is forged, expired or another user's"""
+        """:return: the account named by a valid ``state`` of the current user, used up
+        :raise UserError: when the state is forged, expired, used already or another user's"""
+        check_group(self.env, "base.group_system")
         try:
             payload = jwt.decode(state or "", self._amazon_vendor_oauth_secret(), algorithms=["HS256"])
         except jwt.ExpiredSignatureError:
@@ -318,11 +345,45 @@ class AmazonVendorAccount(models.Model):
             raise UserError(_("The authorization answer does not come from this Odoo. Press Authorize again."))
         if payload.get("uid") != self.env.uid:
             raise UserError(_("This authorization was started by another user. Press Authorize again."))
-        return self.browse(payload.get("account_id")).exists()
+        account = self.browse(payload.get("account_id")).exists()
+        if not account:
+            raise UserError(_("The Amazon vendor account of this authorization no longer exists."))
+        account.check_access("write")
+        expected = account.sudo().oauth_nonce_hash
+        if not expected or hashlib.sha256(str(payload.get("nonce")).encode()).hexdigest() != expected:
+            raise UserError(_("This authorization answer was used already. Press Authorize again."))
+        account.sudo().oauth_nonce_hash = False
+        return account
+
+    def _amazon_vendor_check_selling_partner(self, selling_partner_id):
+        """Amazon's selling partner must be well-formed and the one this account is connected to.
+
+        :raise UserError: otherwise, so that another vendor's token never replaces this one
+        """
+        self.ensure_one()
+        if not SELLING_PARTNER_ID_RE.match(selling_partner_id or ""):
+            raise UserError(
+                _(
+                    "Amazon sent no valid selling partner id (%(value)s); the app was not authorized.",
+                    value=selling_partner_id or "-",
+                )
+            )
+        if self.selling_partner_id and self.selling_partner_id != selling_partner_id:
+            raise UserError(
+                _(
+                    "This account is connected to the Vendor Central account %(connected)s, but Amazon authorized "
+                    "%(returned)s. Log in to Vendor Central with the right account and press Authorize again, or "
+                    "create another ACORN account for %(returned)s.",
+                    connected=self.selling_partner_id,
+                    returned=selling_partner_id,
+                )
+            )
 
     def _amazon_vendor_complete_authorization(self, code, selling_partner_id=None):
         """Exchange Amazon's ``spapi_oauth_code`` for the refresh token and keep it."""
         self.ensure_one()
+        check_group(self.env, "base.group_system")
+        self._amazon_vendor_check_selling_partner(selling_partner_id)
         account = self.sudo()
         try:
             tokens = spapi.exchange_authorization_code(
@@ -335,5 +396,5 @@ class AmazonVendorAccount(models.Model):
             )
         except spapi.SpApiError as error:
             raise UserError(self._amazon_vendor_explain_error(error, step="token"))
-        account.write({"lwa_refresh_token": tokens["refresh_token"], "selling_partner_id": selling_partner_id or False})
+        account.write({"lwa_refresh_token": tokens["refresh_token"], "selling_partner_id": selling_partner_id})
         self.message_post(body=_("The app was authorized on Amazon; a new refresh token is stored."))

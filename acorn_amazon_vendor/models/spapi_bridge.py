@@ -5,41 +5,96 @@ from contextlib import contextmanager
 from datetime import timezone
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.tools import SQL
 
 from .. import spapi
+from .concurrency import TOKEN_LOCK
 
 
 class AccountTokenStore(spapi.TokenStore):
-    """Keeps the LWA access token on the account so every Odoo worker shares it.
+    """Keeps the LWA access token of an account in the database, shared by every Odoo worker.
 
-    The refresh happens under a row lock on the account: two workers finding the token
-    stale at once exchange the refresh token only once.
+    The token lives in ``amazon.vendor.access.token``, read and written through a cursor of
+    its own and committed at once: the business transaction that needed it never holds a
+    lock on it, and a worker that refreshed it never rolls it back. Refreshes are serialized
+    by an advisory lock; a worker that waited re-reads the store and reuses the new token.
     """
 
     def __init__(self, account):
-        self.account = account.sudo()
+        self.env = account.env
+        self.account_id = account.id
+        self._cached = None
+        self._locked_cr = None
+
+    @contextmanager
+    def _cursor(self):
+        if self._locked_cr is not None:
+            yield self._locked_cr
+            return
+        with self.env.registry.cursor() as cr:
+            # An account created in this very transaction (tests, the first setup) is
+            # invisible to another cursor: its token then lives in the current transaction.
+            cr.execute(SQL("SELECT 1 FROM amazon_vendor_account WHERE id = %s", self.account_id))
+            if cr.rowcount:
+                yield cr
+                return
+        tokens = self.env["amazon.vendor.access.token"]
+        tokens.flush_model()
+        yield self.env.cr
+        tokens.invalidate_model()
 
     def get(self, key):
-        self.account.invalidate_recordset(["lwa_access_token", "lwa_access_token_expiry"])
-        value, expiry = self.account.lwa_access_token, self.account.lwa_access_token_expiry
-        if not (value and expiry):
-            return None
-        return spapi.AccessToken(value, expiry.replace(tzinfo=timezone.utc))
+        if self._locked_cr is None and self._cached and self._cached[0] == key:
+            return self._cached[1]
+        with self._cursor() as cr:
+            cr.execute(
+                SQL(
+                    "SELECT value, expires_at FROM amazon_vendor_access_token "
+                    "WHERE account_id = %s AND token_key = %s AND value IS NOT NULL",
+                    self.account_id,
+                    key,
+                )
+            )
+            row = cr.fetchone()
+        token = spapi.AccessToken(row[0], row[1].replace(tzinfo=timezone.utc)) if row else None
+        self._cached = (key, token) if token else None
+        return token
 
     def set(self, key, token):
         expiry = token.expires_at.astimezone(timezone.utc).replace(tzinfo=None)
-        self.account.write({"lwa_access_token": token.value, "lwa_access_token_expiry": expiry})
-        self.account.flush_recordset(["lwa_access_token", "lwa_access_token_expiry"])
+        with self._cursor() as cr:
+            cr.execute(
+                SQL(
+                    """INSERT INTO amazon_vendor_access_token (account_id, token_key, value, expires_at)
+                       VALUES (%(account)s, %(key)s, %(value)s, %(expiry)s)
+                       ON CONFLICT (account_id) DO UPDATE
+                       SET token_key = %(key)s, value = %(value)s, expires_at = %(expiry)s""",
+                    account=self.account_id,
+                    key=key,
+                    value=token.value,
+                    expiry=expiry,
+                )
+            )
+            if cr is not self.env.cr:
+                cr.commit()
+        self._cached = (key, token)
 
     @contextmanager
     def lock(self, key):
-        # NO KEY UPDATE: audit records written from another cursor only need KEY SHARE on
-        # the account row, so holding this lock during the LWA call cannot deadlock them.
-        self.account.env.cr.execute(
-            "SELECT id FROM amazon_vendor_account WHERE id = %s FOR NO KEY UPDATE",
-            (self.account.id,),
-        )
-        yield
+        with self._cursor() as cr:
+            if cr is self.env.cr:
+                yield  # an uncommitted account: nobody else can use it yet
+                return
+            cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", TOKEN_LOCK, self.account_id))
+            try:
+                # A fresh snapshot after the wait: it sees the token the worker we waited for stored.
+                cr.commit()
+                self._locked_cr = cr
+                yield
+            finally:
+                self._locked_cr = None
+                cr.rollback()
+                cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", TOKEN_LOCK, self.account_id))
 
 
 class AuditHook:

@@ -57,6 +57,9 @@ class TestAccountConnection(AmazonVendorCommon):
         self.account.action_test_connection()
         self.assertEqual(self.account.connection_state, "failed")
 
+    def stored_token(self):
+        return self.env["amazon.vendor.access.token"].sudo().search([("account_id", "=", self.account.id)])
+
     def test_token_is_reused_across_clients_and_refreshed_before_expiry(self):
         self.account._get_spapi_client().get_purchase_orders(limit=1)
         # A second client, as another worker would build it, finds the token in the database.
@@ -65,19 +68,29 @@ class TestAccountConnection(AmazonVendorCommon):
         self.assertEqual(len(self.audit_logs(operation="getPurchaseOrders")), 2)
 
         # Two minutes before expiry the token is refreshed rather than used.
-        self.account.sudo().lwa_access_token_expiry = fields.Datetime.now() + timedelta(minutes=2)
+        self.stored_token().expires_at = fields.Datetime.now() + timedelta(minutes=2)
         self.account._get_spapi_client().get_purchase_orders(limit=1)
         self.assertEqual(len(self.audit_logs(operation=LWA_OPERATION)), 2)
-        self.assertGreater(self.account.sudo().lwa_access_token_expiry, fields.Datetime.now() + timedelta(minutes=30))
+        self.assertGreater(self.stored_token().expires_at, fields.Datetime.now() + timedelta(minutes=30))
 
-    def test_changing_credentials_drops_the_cached_token(self):
+    def test_changing_credentials_drops_the_stored_token(self):
         self.account._get_spapi_client().get_access_token()
-        self.assertTrue(self.account.sudo().lwa_access_token)
+        self.assertTrue(self.stored_token().value)
 
         self.account.lwa_refresh_token = "Atzr|another-authorization"
 
-        self.assertFalse(self.account.sudo().lwa_access_token)
+        self.assertFalse(self.stored_token())
         self.assertEqual(self.account.connection_state, "not_tested")
+
+    def test_a_token_amazon_revoked_is_replaced_once(self):
+        client = self.account._get_spapi_client()
+        client.get_access_token()
+        self.sim_reset()  # Amazon forgets every token it issued
+
+        client.get_purchase_orders(limit=1)
+
+        self.assertEqual(self.audit_logs(operation="getPurchaseOrders").mapped("status_code"), [403, 200])
+        self.assertEqual(len(self.audit_logs(operation=LWA_OPERATION)), 2)
 
     def test_throttling_storm_recovers_within_retry_bound(self):
         self.sim_post("/_simulator/config", {"faults": [{"operation": "getPurchaseOrders", "status": 429, "count": 3}]})

@@ -45,7 +45,9 @@ class TestAuditLog(AmazonVendorCommon):
         self.sim_post("/_simulator/purchase-orders", [_po_with_address("2AUDIT01")])
         self.account.action_test_connection()
         self.account._get_spapi_client().get_purchase_order("2AUDIT01")
-        access_token = self.account.sudo().lwa_access_token
+        access_token = (
+            self.env["amazon.vendor.access.token"].sudo().search([("account_id", "=", self.account.id)]).value
+        )
         self.account.lwa_client_secret = "wrong-secret-that-must-not-leak"
         self.account.action_test_connection()
 

@@ -2,7 +2,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SIM_CLIENT_ID, SIM_CLIENT_SECRET, SimulatorMixin
 
@@ -58,3 +58,54 @@ class TestWebsiteAuthorization(SimulatorMixin, HttpCase):
 
         self.assertIn("does not come from this Odoo", response.text)
         self.assertFalse(self.account.sudo().lwa_refresh_token)
+
+    def test_an_answer_is_used_once(self):
+        callback = self._consent()
+        self.authenticate("admin", "admin")
+        self.url_open(f"{callback.path}?{callback.query}")
+        token = self.account.sudo().lwa_refresh_token
+
+        replay = self.url_open(f"{callback.path}?{callback.query}")
+
+        self.assertIn("used already", replay.text)
+        self.assertEqual(self.account.sudo().lwa_refresh_token, token)
+
+    def test_another_vendor_account_cannot_replace_the_connected_one(self):
+        self.account.selling_partner_id = "A1OTHERVENDOR"
+        callback = self._consent()
+
+        self.authenticate("admin", "admin")
+        response = self.url_open(f"{callback.path}?{callback.query}")
+
+        self.assertIn("connected to the Vendor Central account A1OTHERVENDOR", response.text)
+        self.assertFalse(self.account.sudo().lwa_refresh_token)
+        self.assertEqual(self.account.selling_partner_id, "A1OTHERVENDOR")
+
+    def test_a_malformed_selling_partner_is_refused(self):
+        callback = self._consent()
+        query = parse_qs(callback.query)
+
+        self.authenticate("admin", "admin")
+        response = self.url_open(
+            f"{callback.path}?state={query['state'][0]}&spapi_oauth_code={query['spapi_oauth_code'][0]}"
+            "&selling_partner_id=%3Cscript%3E"
+        )
+
+        self.assertIn("no valid selling partner id", response.text)
+        self.assertFalse(self.account.sudo().lwa_refresh_token)
+
+    def test_only_system_administrators_complete_an_authorization(self):
+        manager = new_test_user(
+            self.env,
+            login="amazon_oauth_manager",
+            password="amazon_oauth_manager",
+            groups="acorn_amazon_vendor.group_amazon_vendor_manager",
+        )
+        callback = self._consent()
+
+        self.authenticate("amazon_oauth_manager", "amazon_oauth_manager")
+        response = self.url_open(f"{callback.path}?{callback.query}")
+
+        self.assertIn("reserved", response.text)
+        self.assertFalse(self.account.sudo().lwa_refresh_token)
+        self.assertTrue(manager)

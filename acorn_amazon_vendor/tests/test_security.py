@@ -10,15 +10,45 @@ class TestSecurity(AmazonVendorCommon):
     def test_credentials_are_readable_by_system_administrators_only(self):
         account = self.account.with_user(self.manager)
         self.assertEqual(account.name, "ACME US")
-        for field in ("lwa_client_id", "lwa_client_secret", "lwa_refresh_token", "lwa_access_token"):
+        for field in ("lwa_client_id", "lwa_client_secret", "lwa_refresh_token", "oauth_nonce_hash"):
             with self.assertRaises(AccessError):
                 account.read([field])
+        with self.assertRaises(AccessError):
+            self.env["amazon.vendor.access.token"].with_user(self.manager).search([])
         self.assertNotIn("lwa_client_secret", account.fields_get())
         self.assertEqual(self.account.with_user(self.env.ref("base.user_admin")).lwa_client_secret, "acorn-sim-secret")
 
     def test_manager_can_test_connection_without_reading_credentials(self):
         self.account.with_user(self.manager).action_test_connection()
         self.assertEqual(self.account.connection_state, "connected")
+
+    def test_manager_without_settings_rights_edits_everything_but_secrets(self):
+        self.account._get_spapi_client().get_access_token()
+        account = self.account.with_user(self.manager)
+
+        account.write({"region": "eu", "environment": "sandbox", "endpoint_url": "http://127.0.0.1:9"})
+        account.write({"name": "ACME Europe", "po_import_interval": 30, "ack_confirms_order": False})
+
+        self.assertRecordValues(self.account, [{"region": "eu", "environment": "sandbox", "name": "ACME Europe"}])
+        self.assertFalse(self.env["amazon.vendor.access.token"].sudo().search([("account_id", "=", self.account.id)]))
+        with self.assertRaises(AccessError):
+            account.write({"lwa_client_secret": "stolen"})
+
+    def test_actions_check_their_group_on_the_server(self):
+        """Buttons are public over RPC: each refuses users outside its group."""
+        reader = new_test_user(self.env, login="amazon_reader", groups="base.group_user")
+        account = self.account.with_user(reader)
+        for action in ("action_import_purchase_orders", "action_sync_po_status", "action_view_audit_logs"):
+            with self.assertRaises(AccessError, msg=action):
+                getattr(account, action)()
+        user_account = self.account.with_user(self.salesman)
+        for action in ("action_test_connection", "action_authorize"):
+            with self.assertRaises(AccessError, msg=action):
+                getattr(user_account, action)()
+        with self.assertRaises(AccessError):
+            self.account.with_user(self.manager).action_authorize()
+        with self.assertRaises(AccessError):
+            self.env["sale.order"].with_user(reader).action_amazon_vendor_import()
 
     def test_credentials_are_not_copied(self):
         copy = self.account.copy()
@@ -68,4 +98,5 @@ class TestSecurity(AmazonVendorCommon):
         self.env.invalidate_all()
 
         account = self.account.sudo()
-        self.assertFalse(account.lwa_client_secret or account.lwa_refresh_token or account.lwa_access_token)
+        self.assertFalse(account.lwa_client_secret or account.lwa_refresh_token)
+        self.assertFalse(self.env["amazon.vendor.access.token"].sudo().search([("account_id", "=", account.id)]))
