@@ -3,10 +3,12 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models, modules
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
 
 from .. import spapi
+from .concurrency import IMPORT_LOCK, USER_GROUP, advisory_lock, can_commit, check_group, commit
 from .notification import notification
 from .purchase_order_batch import PurchaseOrderBatch
 
@@ -22,8 +24,9 @@ class AmazonVendorAccount(models.Model):
     po_import_interval = fields.Integer(
         string="Import Every (minutes)",
         default=60,
-        help="How often the scheduled action fetches new and changed purchase orders. Amazon expects "
-        "at least hourly pick-up.",
+        help="How often the scheduled import fetches new and changed purchase orders of this account "
+        "(the scheduled action looks for due accounts every 15 minutes). Amazon expects at least "
+        "hourly pick-up. Import Now does not move the schedule.",
     )
     po_cursor_overlap = fields.Integer(
         string="Look-back Overlap (minutes)",
@@ -35,6 +38,12 @@ class AmazonVendorAccount(models.Model):
     po_changed_cursor = fields.Datetime(string="Changed POs Fetched Until", copy=False)
     po_status_cursor = fields.Datetime(string="PO Status Fetched Until", copy=False)
     po_last_import_at = fields.Datetime(string="Last Import", copy=False, readonly=True)
+    po_next_import_at = fields.Datetime(
+        string="Next Scheduled Import",
+        copy=False,
+        readonly=True,
+        help="When the scheduled import fetches this account's purchase orders next.",
+    )
     po_last_import_result = fields.Char(string="Last Import Result", copy=False, readonly=True)
     po_retry_numbers = fields.Char(
         string="POs to Fetch Again",
@@ -56,6 +65,12 @@ class AmazonVendorAccount(models.Model):
         string="Acknowledge on Confirmation",
         help="Send the acknowledgement to Amazon as soon as the sale order is confirmed.",
     )
+    ack_confirms_order = fields.Boolean(
+        string="Confirm on Acceptance",
+        default=True,
+        help="Once Amazon accepts an acknowledgement, confirm the sale order for the accepted and "
+        "backordered quantities; rejected quantities come off its lines.",
+    )
     product_mapping_ids = fields.One2many("amazon.vendor.product", "account_id", string="Product Mappings")
     purchase_order_count = fields.Integer(compute="_compute_purchase_order_count")
 
@@ -72,19 +87,27 @@ class AmazonVendorAccount(models.Model):
     # ------------------------------------------------------------------ actions
 
     def action_import_purchase_orders(self):
-        """Import now: fetch new and changed POs and process them before returning."""
-        results = [account._amazon_vendor_sync_as_system()._amazon_vendor_import_purchase_orders() for account in self]
-        message = " ".join(result["message"] for result in results)
-        failed = any(result["error"] for result in results)
+        """Import now: fetch new and changed POs and process them before returning.
+
+        The schedule is left alone; an account the scheduled import (or another user) is
+        importing at this moment is not imported twice: the answer says so.
+        """
+        check_group(self.env, USER_GROUP)
+        results = [account._amazon_vendor_sync_as_system()._amazon_vendor_import_locked() for account in self]
+        message = "\n".join(result["message"] for result in results)
+        failed = any(result["error"] or result.get("busy") for result in results)
         return notification(_("Amazon purchase orders"), message, "warning" if failed else "success")
 
     def action_view_purchase_orders(self):
+        check_group(self.env, USER_GROUP)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("acorn_amazon_vendor.sale_order_amazon_vendor_action")
         action["domain"] = [("amazon_vendor_account_id", "=", self.id)]
         return action
 
     def action_sync_po_status(self):
+        """Pull Amazon's acknowledgement and receiving status of the account's orders now."""
+        check_group(self.env, USER_GROUP)
         for account in self:
             account._amazon_vendor_sync_as_system()._amazon_vendor_sync_po_status()
         return True
@@ -102,32 +125,83 @@ class AmazonVendorAccount(models.Model):
 
     @api.model
     def _cron_import_purchase_orders(self):
-        """Import POs of every active account whose interval has passed."""
-        now = fields.Datetime.now()
-        due = self.search([]).filtered(
-            lambda a: (
-                not a.po_last_import_at
-                or a.po_last_import_at + timedelta(minutes=max(a.po_import_interval, 1) - 1) <= now
-            )
-        )
+        """Import the POs of every active account whose next scheduled import is due.
+
+        Each account runs in its own transaction: what one imported is committed before the
+        next starts, and one account's failure never stops or undoes the others. Progress is
+        reported in accounts.
+        """
+        due = self.search(["|", ("po_next_import_at", "=", False), ("po_next_import_at", "<=", fields.Datetime.now())])
         for done, account in enumerate(due, 1):
-            account._amazon_vendor_run_isolated(account._amazon_vendor_import_purchase_orders)
+            account._amazon_vendor_run_isolated(account._amazon_vendor_scheduled_import, _("Scheduled import"))
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
+            commit(self.env, "an account's import and the cron's progress are final")
 
     @api.model
     def _cron_sync_po_status(self):
-        for account in self.search([]):
-            account._amazon_vendor_run_isolated(account._amazon_vendor_sync_po_status)
+        """Pull Amazon's PO status of every active account, each in its own transaction."""
+        accounts = self.search([])
+        for done, account in enumerate(accounts, 1):
+            account._amazon_vendor_run_isolated(account._amazon_vendor_sync_po_status, _("Status synchronisation"))
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(accounts) - done)
+            commit(self.env, "an account's status is final")
 
-    def _amazon_vendor_run_isolated(self, method):
-        """Run one account's part of a cron so that its misconfiguration never stops the others."""
+    def _amazon_vendor_scheduled_import(self):
+        """The scheduled import of one account; its next run is planned once it went through."""
+        result = self._amazon_vendor_import_locked()
+        if not result.get("busy"):
+            interval = timedelta(minutes=max(self.po_import_interval, 1))
+            self.po_next_import_at = fields.Datetime.now() + interval
+        return result
+
+    def _amazon_vendor_import_locked(self):
+        """Import this account's POs unless someone imports it right now.
+
+        The session-level advisory lock outlives the commits between batches, and PostgreSQL
+        drops it with the connection of a worker that was killed.
+
+        :return: the import's result dict; ``busy`` is True when it was not imported
+        """
+        self.ensure_one()
+        with advisory_lock(self.env.cr, IMPORT_LOCK, self.id) as acquired:
+            if acquired:
+                return self._amazon_vendor_import_purchase_orders()
+        _logger.info("Amazon vendor account %s is being imported elsewhere: skipped", self.id)
+        message = _(
+            "%(account)s is being imported right now (by the scheduled import or another user); its purchase "
+            "orders appear in a moment.",
+            account=self.name,
+        )
+        return {"message": message, "error": False, "busy": True}
+
+    def _amazon_vendor_run_isolated(self, method, label):
+        """Run one account's part of a cron so that its failure never stops or undoes the others.
+
+        Outside tests the account's work is committed (or rolled back) as a whole; inside tests,
+        which cannot commit, a savepoint stands in for its transaction.
+
+        :param label: what was run, for the message on the account
+        """
         try:
+            if can_commit():
+                result = method()
+                commit(self.env, "one account's work is final before the next account starts")
+                return result
             with self.env.cr.savepoint():
                 return method()
-        except UserError as error:
-            _logger.warning("Amazon vendor account %s skipped: %s", self.name, error)
-            self.message_post(body=_("Scheduled synchronisation skipped: %(error)s", error=error))
+        except Exception as error:  # noqa: BLE001 - a broken account must not stop the others
+            if can_commit():
+                self.env.cr.rollback()
+            _logger.warning("Amazon vendor account %s: %s failed", self.id, label, exc_info=True)
+            self._amazon_vendor_report_failure(label, error)
             return False
+
+    def _amazon_vendor_report_failure(self, label, error):
+        """Say on the account why a scheduled run failed, once for a failure that repeats."""
+        message = _("%(what)s failed: %(error)s", what=label, error=error)
+        last = self.message_ids[:1]
+        if not last or html2plaintext(last.body or "").strip() != message:
+            self.message_post(body=message)
 
     # ------------------------------------------------------------------ import
 
@@ -135,7 +209,8 @@ class AmazonVendorAccount(models.Model):
         """Fetch POs created and changed since the cursors (less the overlap) and process them.
 
         Cursors only move once every fetched PO was processed; POs that failed are fetched again
-        by number next time. A crash at any point therefore loses nothing.
+        by number next time. Batches are committed as they go: a crash at any point loses
+        nothing, and the next run finds what was imported (never twice: one order per PO).
 
         :return: dict with counts, a ``message`` for the user and ``error`` (str or False)
         """
@@ -146,7 +221,7 @@ class AmazonVendorAccount(models.Model):
         orders = {}
         try:
             for cursor, key in ((self.po_created_cursor, "created"), (self.po_changed_cursor, "changed")):
-                since = (cursor or started - FIRST_IMPORT_LOOKBACK) - overlap
+                since = cursor - overlap if cursor else started - FIRST_IMPORT_LOOKBACK
                 filters = {f"{key}_after": since, f"{key}_before": started, "limit": self._amazon_vendor_po_page_size()}
                 for order in client.iter_purchase_orders(**filters):
                     orders[order.get("purchaseOrderNumber")] = order
@@ -220,15 +295,27 @@ class AmazonVendorAccount(models.Model):
                     counts["failed"].append(po.number)
                 else:
                     counts[outcome] += 1
-            self._amazon_vendor_commit_batch(start + len(chunk), len(raw_orders))
-        counts["message"] = _(
-            "%(account)s: %(created)s new, %(updated)s updated, %(unchanged)s unchanged purchase orders%(failed)s.",
-            account=self.name,
-            created=counts["created"],
-            updated=counts["updated"],
-            unchanged=counts["unchanged"],
-            failed=_("; failed: %(numbers)s", numbers=", ".join(counts["failed"])) if counts["failed"] else "",
-        )
+            # A crash or timeout later in the run keeps what was imported; the unchanged
+            # cursors make the next run fetch the rest again.
+            commit(self.env, "an import batch is final")
+        values = {
+            "account": self.name,
+            "created": counts["created"],
+            "updated": counts["updated"],
+            "unchanged": counts["unchanged"],
+        }
+        if counts["failed"]:
+            counts["message"] = _(
+                "%(account)s: %(created)s new, %(updated)s updated, %(unchanged)s unchanged purchase orders; "
+                "failed: %(numbers)s.",
+                numbers=", ".join(counts["failed"]),
+                **values,
+            )
+        else:
+            counts["message"] = _(
+                "%(account)s: %(created)s new, %(updated)s updated, %(unchanged)s unchanged purchase orders.",
+                **values,
+            )
         _logger.info("Amazon PO import %s", counts["message"])
         return counts
 
@@ -252,11 +339,14 @@ class AmazonVendorAccount(models.Model):
 
     def _amazon_vendor_process_one(self, batch, po, force):
         """Create or update one order in its own savepoint. :return: the count to increase."""
+        checkpoint = batch.checkpoint()
         try:
             with self.env.cr.savepoint():
                 return self._amazon_vendor_upsert_order(batch, po, force)
         except Exception as error:  # noqa: BLE001 - one bad PO must never stop the others
             _logger.warning("Amazon PO %s could not be imported", po.number, exc_info=True)
+            # Partners and pricelists it created were rolled back: the next POs must not use them.
+            batch.restore(checkpoint)
             batch.existing.pop(po.number, None)
             self.message_post(
                 body=_(
@@ -293,13 +383,6 @@ class AmazonVendorAccount(models.Model):
         order._amazon_vendor_notify_issues()
         return "updated"
 
-    def _amazon_vendor_commit_batch(self, done, total):
-        self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-        if not modules.module.current_test:
-            # Commit each batch: a crash or timeout later in the run keeps what was imported,
-            # and the unchanged cursors make the next run fetch the rest again.
-            self.env.cr.commit()
-
     # ------------------------------------------------------------------ Amazon's status
 
     def _amazon_vendor_sync_po_status(self, orders=None):
@@ -321,9 +404,8 @@ class AmazonVendorAccount(models.Model):
                     )
                 ]
             else:
-                since = (self.po_status_cursor or started - FIRST_IMPORT_LOOKBACK) - timedelta(
-                    minutes=max(self.po_cursor_overlap, 0)
-                )
+                cursor, overlap = self.po_status_cursor, timedelta(minutes=max(self.po_cursor_overlap, 0))
+                since = cursor - overlap if cursor else started - FIRST_IMPORT_LOOKBACK
                 statuses = list(client.iter_purchase_orders_status(updated_after=since, updated_before=started))
         except spapi.SpApiError as error:
             message = self._amazon_vendor_explain_error(error)

@@ -90,6 +90,13 @@ class PurchaseOrderBatch:
         )
         self.partners = {p.amazon_vendor_party_id: p for p in partners}
 
+    def checkpoint(self):
+        """What the batch knows now, to forget what a PO rolled back created (see :meth:`restore`)."""
+        return dict(self.partners), dict(self._pricelists)
+
+    def restore(self, checkpoint):
+        self.partners, self._pricelists = dict(checkpoint[0]), dict(checkpoint[1])
+
     # ------------------------------------------------------------------ lookups
 
     def product_for(self, item):
@@ -143,10 +150,9 @@ class PurchaseOrderBatch:
                 limit=1,
             )
         )
-        if not currency:
+        if not currency or not currency.active:
+            # Activating a currency is the accountant's decision, for every company: say so instead.
             return Pricelist
-        if not currency.active:
-            currency.active = True
         pricelist = Pricelist.search(
             [
                 ("currency_id", "=", currency.id),

@@ -2,8 +2,12 @@
 
 import json
 
+from markupsafe import Markup
+
 from odoo import Command, _, api, fields, models
-from odoo.tools import float_compare, html_escape
+from odoo.tools import float_compare
+
+from .sale_order_line import amazon_to_product_quantity
 
 
 class SaleOrder(models.Model):
@@ -57,7 +61,13 @@ class SaleOrder(models.Model):
         fc = batch.partner_for_party(po.ship_to, _("Amazon FC %(code)s", code=po.ship_to.get("partyId") or "?"))
         pricelist = batch.pricelist_for(po.currency)
         if not pricelist:
-            issues.append(_("Currency %(currency)s is unknown to Odoo.", currency=po.currency))
+            issues.append(
+                _(
+                    "Currency %(currency)s is not active in Odoo: activate it (Accounting > Configuration > "
+                    "Currencies), then press Retry Import.",
+                    currency=po.currency,
+                )
+            )
         vals = {
             "partner_invoice_id": bill_to.id,
             "partner_shipping_id": fc.id,
@@ -185,18 +195,19 @@ class SaleOrder(models.Model):
         """Tell the user in the chatter what Amazon changed, with an activity for what needs a decision."""
         if not (applied or flagged):
             return
-        body = html_escape(_("Amazon changed purchase order %(number)s.", number=self.amazon_vendor_po_number))
+        number = self.amazon_vendor_po_number
+        lines = [_("Amazon changed purchase order %(number)s.", number=number)]
         if applied:
-            body += html_escape(_(" Applied: ")) + html_escape(" ".join(applied))
+            lines.append(_("Applied: %(changes)s", changes=" ".join(applied)))
         if flagged:
-            body += html_escape(_(" Needs your decision: ")) + html_escape(" ".join(flagged))
+            lines.append(_("Needs your decision: %(changes)s", changes=" ".join(flagged)))
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=_("Amazon changed PO %(number)s", number=self.amazon_vendor_po_number),
                 note=" ".join(flagged),
                 user_id=self.amazon_vendor_account_id.user_id.id or self.env.uid,
             )
-        self.message_post(body=body)
+        self.message_post(body=Markup("<br/>").join(lines))
 
 
 class SaleOrderLine(models.Model):
@@ -251,16 +262,18 @@ class SaleOrderLine(models.Model):
     def _amazon_vendor_quantity_and_price(self, batch, item, product, vals, issues):
         """Amazon counts cases or eaches and prices per each or per weight unit; Odoo wants the
         product's unit of measure for both."""
-        eaches = item.amount * (vals["amazon_vendor_unit_size"] if item.unit == "Cases" else 1)
+        weight_uom = batch.weight_uom(item.cost_unit)
+        quantity = amazon_to_product_quantity(
+            item.amount, item.unit, vals["amazon_vendor_unit_size"], weight_uom, product.uom_id
+        )
         cost = float(item.net_cost or 0.0)
         if item.net_cost is None:
             issues.append(_("Item %(seq)s: Amazon sent no net cost.", seq=item.sequence))
-        weight_uom = batch.weight_uom(item.cost_unit)
         if not weight_uom:
-            return eaches, cost
+            return quantity, cost
         if product.uom_id.category_id == weight_uom.category_id:
             # Sold by weight: the ordered amount counts weight units of the price.
-            return weight_uom._compute_quantity(eaches, product.uom_id), weight_uom._compute_price(cost, product.uom_id)
+            return quantity, weight_uom._compute_price(cost, product.uom_id)
         if not product.weight:
             issues.append(
                 _(
@@ -270,9 +283,9 @@ class SaleOrderLine(models.Model):
                     product=product.display_name,
                 )
             )
-            return eaches, cost
+            return quantity, cost
         product_weight_uom = product.product_tmpl_id._get_weight_uom_id_from_ir_config_parameter()
-        return eaches, cost * product_weight_uom._compute_quantity(product.weight, weight_uom)
+        return quantity, cost * product_weight_uom._compute_quantity(product.weight, weight_uom)
 
     def _amazon_vendor_apply_item(self, new_vals, applied, flagged):
         self.ensure_one()

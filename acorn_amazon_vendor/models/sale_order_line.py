@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 from ..spapi.timeutil import parse_datetime
+from .purchase_order_batch import WEIGHT_UOM_XMLIDS
 
 AMAZON_UOM = [("Cases", "Cases"), ("Eaches", "Eaches")]
 REJECTION_REASONS = [
@@ -8,6 +9,18 @@ REJECTION_REASONS = [
     ("InvalidProductIdentifier", "Invalid product identifier"),
     ("ObsoleteProduct", "Obsolete product"),
 ]
+
+
+def amazon_to_product_quantity(amount, unit, unit_size, weight_uom, product_uom):
+    """An amount in Amazon's ordered unit, in the product's unit of measure.
+
+    Amazon counts cases or eaches; an item priced per weight unit (``weight_uom``) and sold
+    by weight in Odoo counts weight units.
+    """
+    eaches = amount * (unit_size if unit == "Cases" else 1)
+    if weight_uom and product_uom.category_id == weight_uom.category_id:
+        return weight_uom._compute_quantity(eaches, product_uom)
+    return eaches
 
 
 class SaleOrderLine(models.Model):
@@ -62,3 +75,15 @@ class SaleOrderLine(models.Model):
             if last_receive
             else False,
         }
+
+    def _amazon_vendor_product_quantity(self, amount):
+        """``amount`` in Amazon's ordered unit of this line, in the line's unit of measure."""
+        self.ensure_one()
+        xmlid = WEIGHT_UOM_XMLIDS.get(self.amazon_vendor_cost_uom)
+        return amazon_to_product_quantity(
+            amount,
+            self.amazon_vendor_ordered_uom,
+            self.amazon_vendor_unit_size,
+            self.env.ref(xmlid) if xmlid else None,
+            self.product_uom,
+        )

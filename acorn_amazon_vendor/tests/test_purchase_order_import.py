@@ -317,6 +317,28 @@ class TestPurchaseOrderImport(AmazonVendorPoCommon):
         self.assertFalse(self.account.po_created_cursor, "nothing was fetched: the next run starts over")
         self.assertIn("could not be reached", " ".join(self.account.message_ids.mapped("body")))
 
+    def test_a_po_in_an_inactive_currency_is_flagged_not_activated(self):
+        currency = self.env["res.currency"].with_context(active_test=False).search([("active", "=", False)], limit=1)
+        po = make_po("2CUR0001", [{"ref": TEA}])
+        po["orderDetails"]["items"][0]["netCost"]["currencyCode"] = currency.name
+        self.load_pos(po)
+
+        order = self.import_pos()
+
+        self.assertFalse(currency.active, "activating a currency is the accountant's decision")
+        self.assertEqual(order.amazon_vendor_status, "needs_attention")
+        self.assertIn(f"Currency {currency.name} is not active", order.amazon_vendor_issues)
+        with self.assertRaisesRegex(UserError, f"Amazon's costs are in {currency.name}"):
+            order.action_amazon_vendor_acknowledge()
+
+    def test_one_partner_per_fulfilment_centre_and_company(self):
+        self.load_pos(make_po("2FCP0001", [{"ref": TEA}], fc="ZZZ8"))
+        fc = self.import_pos().partner_shipping_id
+        self.assertEqual(fc.amazon_vendor_party_id, "ZZZ8")
+
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            fc.copy({"amazon_vendor_party_id": "ZZZ8"})
+
     def test_two_companies_are_kept_apart(self):
         other_company = self.env["res.company"].create(
             {"name": "ACME Europe", "currency_id": self.env.ref("base.USD").id}
