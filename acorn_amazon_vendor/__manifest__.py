@@ -1,7 +1,7 @@
 {
     "name": "ACORN - Amazon Vendor Central",
     "summary": "Run an Amazon Vendor Central (1P) business from Odoo through the Selling Partner API",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "author": "ACORN",
     "website": "https://github.com/acorn-odoo/acorn_amazon_vendor",
@@ -18,6 +18,7 @@
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "views/amazon_vendor_po_import_wizard_views.xml",
+        "views/amazon_vendor_ack_wizard_views.xml",
         "views/amazon_vendor_account_views.xml",
         "views/amazon_vendor_audit_log_views.xml",
         "views/amazon_vendor_transaction_views.xml",
@@ -34,5 +35,5 @@
         ],
     },
     "installable": True,
-    "application": False,
+    "application": True,
 }

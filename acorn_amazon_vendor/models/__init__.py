@@ -1,10 +1,12 @@
 from . import (
+    amazon_vendor_access_token,
     amazon_vendor_account,
     amazon_vendor_account_po,
     amazon_vendor_audit_log,
     amazon_vendor_code,
     amazon_vendor_product,
     amazon_vendor_transaction,
+    amazon_vendor_transaction_send,
     res_config_settings,
     res_partner,
     sale_order,

@@ -4,20 +4,33 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models, modules
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .. import spapi
-from ..spapi.validation import jsonable
+from .concurrency import MANAGER_GROUP, USER_GROUP, check_group, commit, lock_nowait
 
 _logger = logging.getLogger(__name__)
 
-# operationId -> (kind, key of the list in the body, client method)
+# operationId -> (kind, key of the list in the body, client method, how to ask Amazon whether it
+# holds a submission whose answer was lost: a method of this model, or None when Amazon cannot tell)
 OPERATIONS = {
-    "submitAcknowledgement": ("acknowledgement", "acknowledgements", "submit_acknowledgement"),
-    "SubmitShipmentConfirmations": ("shipment", "shipmentConfirmations", "submit_shipment_confirmations"),
-    "SubmitShipments": ("shipment", "shipments", "submit_shipments"),
-    "submitInvoices": ("invoice", "invoices", "submit_invoices"),
+    "submitAcknowledgement": (
+        "acknowledgement",
+        "acknowledgements",
+        "submit_acknowledgement",
+        "_amazon_vendor_find_acknowledgements",
+    ),
+    "SubmitShipmentConfirmations": (
+        "shipment",
+        "shipmentConfirmations",
+        "submit_shipment_confirmations",
+        "_amazon_vendor_find_shipments",
+    ),
+    "SubmitShipments": ("shipment", "shipments", "submit_shipments", "_amazon_vendor_find_shipments"),
+    # getInvoice needs the marketplace of the invoice, which invoicing brings.
+    "submitInvoices": ("invoice", "invoices", "submit_invoices", None),
 }
 # Minutes after submission at which getTransaction is called. Amazon documents that a
 # transaction still Processing 15 minutes after submission, without Failure, went through.
@@ -25,11 +38,21 @@ CHECK_SCHEDULE = (1, 5, 15)
 ACCEPTED_AFTER = timedelta(minutes=CHECK_SCHEDULE[-1])
 RETRY_DELAY = timedelta(minutes=1)
 CHECK_BATCH = 50
-PENDING_STATES = ("submitted", "processing")
+# Amazon has a submission under way: the document must not be sent again meanwhile.
+PENDING_STATES = ("draft", "sending", "submitted", "processing", "unknown")
+POLLED_STATES = ("submitted", "processing")
+# States the scheduled action moves on when next_check_at is due.
+DUE_STATES = ("draft", "submitted", "processing", "unknown")
 
 
 class AmazonVendorTransaction(models.Model):
-    """One asynchronous submission to Amazon, followed until Amazon's final verdict."""
+    """One asynchronous submission to Amazon, sent exactly once and followed to Amazon's verdict.
+
+    ``draft`` (queued) → ``sending`` (committed before the POST) → ``submitted`` →
+    ``processing`` → ``done`` | ``error``. An answer lost on the way (timeout, 5xx, unreadable)
+    leaves it ``unknown`` until Amazon is asked what it holds: found, it is ``done``; absent,
+    it is sent again. Sending lives in ``amazon_vendor_transaction_send.py``.
+    """
 
     _name = "amazon.vendor.transaction"
     _inherit = ["mail.thread"]
@@ -68,9 +91,11 @@ class AmazonVendorTransaction(models.Model):
     )
     state = fields.Selection(
         [
-            ("draft", "Draft"),
+            ("draft", "Queued"),
+            ("sending", "Sending"),
             ("submitted", "Submitted"),
             ("processing", "Processing at Amazon"),
+            ("unknown", "Answer Lost: Asking Amazon"),
             ("done", "Accepted"),
             ("error", "Error"),
         ],
@@ -83,17 +108,37 @@ class AmazonVendorTransaction(models.Model):
     )
     error_message = fields.Text(readonly=True, copy=False)
     amazon_errors = fields.Text(readonly=True, copy=False, help="Amazon's errors[] as JSON.")
-    submitted_at = fields.Datetime(readonly=True, copy=False)
-    last_checked_at = fields.Datetime(readonly=True, copy=False)
-    next_check_at = fields.Datetime(index=True, readonly=True, copy=False)
-    check_count = fields.Integer(readonly=True, copy=False, help="Number of getTransaction calls.")
-    attempt_count = fields.Integer(
+    sent_at = fields.Datetime(
+        string="Last Sent",
         readonly=True,
         copy=False,
-        help="Number of times Amazon took the payload (one transaction ID each).",
+        help="When the payload last left for Amazon, whatever the answer.",
+    )
+    submitted_at = fields.Datetime(readonly=True, copy=False, help="When Amazon last gave a transaction ID.")
+    last_checked_at = fields.Datetime(readonly=True, copy=False)
+    next_check_at = fields.Datetime(index=True, readonly=True, copy=False)
+    check_count = fields.Integer(readonly=True, copy=False, help="Number of times Amazon was asked about it.")
+    attempt_count = fields.Integer(
+        string="Sent",
+        readonly=True,
+        copy=False,
+        help="Number of times the payload was sent to Amazon (a 429 counts: Amazon refused it unread).",
     )
     note = fields.Text(readonly=True, copy=False)
     audit_log_count = fields.Integer(compute="_compute_audit_log_count")
+
+    def init(self):
+        super().init()
+        # The database, not a search before create, keeps one submission of a document under way
+        # at a time: two users (or a user and the scheduler) can never both send it.
+        self.env.cr.execute(
+            SQL(
+                """CREATE UNIQUE INDEX IF NOT EXISTS amazon_vendor_transaction_one_pending_idx
+                   ON amazon_vendor_transaction (res_model, res_id, operation)
+                   WHERE res_id IS NOT NULL AND state IN %s""",
+                PENDING_STATES,
+            )
+        )
 
     @api.model
     def _selection_res_reference(self):
@@ -126,27 +171,28 @@ class AmazonVendorTransaction(models.Model):
         kinds = dict(self._fields["kind"].selection)
         for transaction in self:
             kind = kinds.get(transaction.kind) or transaction.operation or _("Submission")
-            transaction.display_name = f"{kind} {transaction.transaction_id or _('(not sent)')}"
+            transaction.display_name = f"{kind} {transaction.transaction_id or _('(no transaction ID)')}"
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
     def action_retry(self):
-        """Submit the same payload again (a new Amazon transaction) for submissions in error or draft.
+        """Send the same payload again (a new Amazon transaction), for submissions in error.
 
-        :raise UserError: when one of them is already submitted, processing or accepted
+        :raise UserError: when one of them is under way or accepted, or being sent by someone else
         """
+        check_group(self.env, MANAGER_GROUP)
         # The submission itself is written as superuser: check the user's right here.
         self.check_access("write")
-        self._amazon_vendor_lock()
-        busy = self.filtered(lambda transaction: transaction.state not in ("error", "draft"))
+        lock_nowait(self, _("This submission is being sent by someone else right now; look again in a moment."))
+        self.invalidate_recordset(["state"])
+        busy = self.filtered(lambda transaction: transaction.state != "error")
         if busy:
             states = dict(self._fields["state"].selection)
             raise UserError(
                 _(
-                    "%(name)s was not submitted again: it is already %(state)s. Only submissions in error "
-                    "can be retried.",
+                    "%(name)s was not sent again: it is %(state)s. Only submissions in error can be sent again.",
                     name=busy[0].display_name,
                     state=states[busy[0].state],
                 )
@@ -155,16 +201,33 @@ class AmazonVendorTransaction(models.Model):
             if transaction.transaction_id:
                 transaction.message_post(
                     body=_(
-                        "Submitted again; the previous Amazon transaction %(id)s ended in: %(error)s",
+                        "Sent again; the previous Amazon transaction %(id)s ended in: %(error)s",
                         id=transaction.transaction_id,
                         error=transaction.error_message or "-",
                     )
                 )
+            elif transaction.error_message:
+                transaction.message_post(
+                    body=_("Sent again; the previous attempt ended in: %(error)s", error=transaction.error_message)
+                )
             transaction._amazon_vendor_send()
+        return True
+
+    def action_check_now(self):
+        """Do now what the scheduled action would: send the queued submissions, ask Amazon for the
+        verdict on the submitted ones and whether it holds those whose answer was lost."""
+        check_group(self.env, USER_GROUP)
+        self.check_access("read")
+        todo = self.sudo().filtered(lambda transaction: transaction.state in DUE_STATES)
+        for account, transactions in todo.grouped("account_id").items():
+            client = self._amazon_vendor_check_client(account)
+            for transaction in transactions if client else ():
+                transaction._amazon_vendor_follow(client)
         return True
 
     def action_open_document(self):
         """Open the document (sale order, picking, invoice...) this submission belongs to."""
+        check_group(self.env, USER_GROUP)
         self.ensure_one()
         document = self._amazon_vendor_document()
         if not document:
@@ -173,6 +236,7 @@ class AmazonVendorTransaction(models.Model):
 
     def action_view_audit_logs(self):
         """The exchange log of this submission: its submit and getTransaction calls."""
+        check_group(self.env, USER_GROUP)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("acorn_amazon_vendor.amazon_vendor_audit_log_action")
         action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
@@ -180,96 +244,34 @@ class AmazonVendorTransaction(models.Model):
         return action
 
     # ------------------------------------------------------------------
-    # Submission
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _amazon_vendor_submit(self, account, record, operation, payload):
-        """Record an asynchronous submission and send it to Amazon at once.
-
-        Amazon-side problems never raise: the submission ends in ``error`` and the document
-        is told, so one bad document does not stop a batch. Users who may post the document
-        (confirm a sale order, validate a delivery) need no rights on submissions: the record
-        is written as superuser.
-
-        :param account: the ``amazon.vendor.account`` to submit through
-        :param record: the Odoo document the submission belongs to (may be empty)
-        :param operation: Amazon's operationId, a key of :data:`OPERATIONS`
-        :param payload: the request body, e.g. ``{"acknowledgements": [...]}``
-        :return: the ``amazon.vendor.transaction`` (submitted or error)
-        :raise ValueError: for an operation ACORN does not submit asynchronously
-        """
-        if operation not in OPERATIONS:
-            raise ValueError(f"Not an asynchronous SP-API submission: {operation}")
-        account.ensure_one()
-        transaction = self.sudo().create(
-            {
-                "account_id": account.id,
-                "res_model": record._name if record else False,
-                "res_id": record.id if record else False,
-                "operation": operation,
-                "payload": json.dumps(jsonable(payload), indent=2, ensure_ascii=False),
-            }
-        )
-        transaction._amazon_vendor_send()
-        return transaction.with_env(self.env)
-
-    def _amazon_vendor_send(self):
-        """POST the payload; :return: True when Amazon took it (state ``submitted``)."""
-        self.ensure_one()
-        _kind, key, method = OPERATIONS[self.operation]
-        records = json.loads(self.payload or "{}").get(key) or []
-        try:
-            client = self.account_id._get_spapi_client(record=self)
-            transaction_id = getattr(client, method)(records)
-        except spapi.SpApiError as error:
-            self._amazon_vendor_set_error(self.account_id._amazon_vendor_explain_error(error), error.errors)
-            return False
-        except UserError as error:
-            self._amazon_vendor_set_error(str(error), [])
-            return False
-        now = fields.Datetime.now()
-        self.sudo().write(
-            {
-                "state": "submitted",
-                "transaction_id": transaction_id,
-                "submitted_at": now,
-                "next_check_at": now + timedelta(minutes=CHECK_SCHEDULE[0]),
-                "attempt_count": self.attempt_count + 1,
-                "check_count": 0,
-                "last_checked_at": False,
-                "error_message": False,
-                "amazon_errors": False,
-                "note": False,
-            }
-        )
-        return True
-
-    # ------------------------------------------------------------------
-    # Following the transaction
+    # The scheduled action
     # ------------------------------------------------------------------
 
     @api.model
     def _cron_check_transactions(self):
-        """Ask Amazon for the verdict of every submission due for a check, one client per account."""
-        transactions = self.search([("state", "in", PENDING_STATES), ("next_check_at", "<=", fields.Datetime.now())])
+        """Move every due submission on: send the queued ones, ask Amazon for the verdict of the
+        submitted ones, and ask Amazon whether it holds those whose answer was lost."""
+        self._amazon_vendor_recover_interrupted()
+        transactions = self.search(
+            [("state", "in", DUE_STATES), ("next_check_at", "<=", fields.Datetime.now())],
+            order="next_check_at, id",
+        )
         total, done = len(transactions), 0
         counts = dict.fromkeys(("done", "error", "pending"), 0)
         for account, account_transactions in transactions.grouped("account_id").items():
             client = self._amazon_vendor_check_client(account)
             for transaction in account_transactions:
                 if client:
-                    outcome = transaction._amazon_vendor_check(client)
-                    counts["pending" if outcome in PENDING_STATES else outcome] += 1
+                    outcome = transaction._amazon_vendor_follow(client)
+                    counts[outcome if outcome in ("done", "error") else "pending"] += 1
                 done += 1
                 if done % CHECK_BATCH == 0 or done == total:
                     self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-                    if self._can_commit():
-                        # Amazon's verdicts are final and the documents were told: a timeout
-                        # later in the run must not roll them back and notify them twice.
-                        self.env.cr.commit()
+                    # Amazon's verdicts are final and the documents were told: a timeout
+                    # later in the run must not roll them back and notify them twice.
+                    commit(self.env, "a batch of Amazon verdicts is final")
         _logger.info(
-            "Checked %s Amazon vendor submissions: %s accepted, %s in error, %s still pending",
+            "Followed %s Amazon vendor submissions: %s accepted, %s in error, %s still pending",
             total,
             counts["done"],
             counts["error"],
@@ -281,43 +283,53 @@ class AmazonVendorTransaction(models.Model):
         try:
             return account._get_spapi_client()
         except UserError as error:
-            _logger.warning("Amazon vendor submissions of account %s not checked: %s", account.id, error)
+            _logger.warning("Amazon vendor submissions of account %s not followed: %s", account.id, error)
             return None
+
+    def _amazon_vendor_follow(self, client):
+        """Move this submission one step on. :return: its state afterwards"""
+        self.ensure_one()
+        if hasattr(client.exchange_hook, "target"):
+            client.exchange_hook.target = self
+        try:
+            if self.state == "draft":
+                self._amazon_vendor_send(client)
+            elif self.state == "unknown":
+                self._amazon_vendor_reconcile(client)
+            elif self.state in POLLED_STATES:
+                self._amazon_vendor_check(client)
+        except UserError as error:
+            _logger.info("Amazon submission %s skipped: %s", self.id, error)
+        return self.state
 
     def _amazon_vendor_check(self, client):
         """Poll getTransaction once and apply the answer, isolated from the other submissions.
 
         The call stays outside the savepoint: its exchange log must survive a rollback.
-
-        :return: the state after the check
         """
         self.ensure_one()
-        if hasattr(client.exchange_hook, "target"):
-            client.exchange_hook.target = self
         try:
             status = client.get_transaction(self.transaction_id)
-        except (spapi.ThrottledError, spapi.TransientError) as error:
-            _logger.info("Amazon transaction %s not checked, trying again in a minute: %s", self.transaction_id, error)
-            self._amazon_vendor_postpone()
-            return self.state
         except spapi.SpApiError as error:
-            _logger.warning("Amazon refused to report transaction %s: %s", self.transaction_id, error)
+            _logger.info("Amazon transaction %s not checked, trying again later: %s", self.transaction_id, error)
             self._amazon_vendor_postpone()
-            return self.state
+            return
+        self._amazon_vendor_apply_isolated(self._amazon_vendor_apply_status, status)
+
+    def _amazon_vendor_apply_isolated(self, method, *args):
         try:
             with self.env.cr.savepoint():
-                self._amazon_vendor_apply_status(status)
+                method(*args)
         except Exception:
             # A failing document hook must not stop the other submissions; the verdict was
             # rolled back with it, so the next check applies it (and runs the hook) again.
-            _logger.exception("Amazon's verdict on transaction %s could not be applied", self.transaction_id)
+            _logger.exception("Amazon's verdict on submission %s could not be applied", self.id)
             self._amazon_vendor_postpone()
-        return self.state
 
     def _amazon_vendor_postpone(self):
-        self.write(
+        self.sudo().write(
             {
-                "next_check_at": max(self.next_check_at, fields.Datetime.now()) + RETRY_DELAY,
+                "next_check_at": max(self.next_check_at or fields.Datetime.now(), fields.Datetime.now()) + RETRY_DELAY,
                 "last_checked_at": fields.Datetime.now(),
                 "check_count": self.check_count + 1,
             }
@@ -326,7 +338,7 @@ class AmazonVendorTransaction(models.Model):
     def _amazon_vendor_apply_status(self, status):
         """Move on according to getTransaction's ``{"status", "errors"}``."""
         now = fields.Datetime.now()
-        self.write({"last_checked_at": now, "check_count": self.check_count + 1})
+        self.sudo().write({"last_checked_at": now, "check_count": self.check_count + 1})
         verdict = status.get("status")
         if verdict == "Success":
             self._amazon_vendor_set_done()
@@ -341,7 +353,7 @@ class AmazonVendorTransaction(models.Model):
             self.message_post(body=note)
             self._amazon_vendor_set_done(note=note)
         else:
-            self.write({"state": "processing", "next_check_at": self._amazon_vendor_next_check(now)})
+            self.sudo().write({"state": "processing", "next_check_at": self._amazon_vendor_next_check(now)})
 
     def _amazon_vendor_next_check(self, now):
         elapsed = now - self.submitted_at
@@ -362,7 +374,7 @@ class AmazonVendorTransaction(models.Model):
     def _amazon_vendor_set_done(self, note=False):
         if self.state == "done":
             return
-        self.sudo().write({"state": "done", "next_check_at": False, "note": note})
+        self.sudo().write({"state": "done", "next_check_at": False, "note": note, "error_message": False})
         self._amazon_vendor_notify_document()
 
     def _amazon_vendor_set_error(self, message, errors):
@@ -415,14 +427,17 @@ class AmazonVendorTransaction(models.Model):
         }.get(self.kind, self.operation)
 
     def _amazon_vendor_post_accepted(self, document):
-        if hasattr(document, "message_post"):
-            document.message_post(
-                body=_(
-                    "Amazon accepted the %(kind)s (transaction %(id)s).",
-                    kind=self._amazon_vendor_kind_label(),
-                    id=self.transaction_id,
-                )
+        if not hasattr(document, "message_post"):
+            return
+        if self.transaction_id:
+            body = _(
+                "Amazon accepted the %(kind)s (transaction %(id)s).",
+                kind=self._amazon_vendor_kind_label(),
+                id=self.transaction_id,
             )
+        else:
+            body = _("Amazon holds the %(kind)s.", kind=self._amazon_vendor_kind_label())
+        document.message_post(body=body)
 
     def _amazon_vendor_post_rejected(self, document):
         kind = self._amazon_vendor_kind_label()
@@ -436,7 +451,7 @@ class AmazonVendorTransaction(models.Model):
                     id=self.transaction_id,
                 )
                 if self.transaction_id
-                else _("Amazon refused the %(kind)s before processing it:", kind=kind)
+                else _("The %(kind)s did not reach Amazon:", kind=kind)
             )
             document.message_post(body=Markup("%s<br/>%s") % (heading, error_html))
         if hasattr(document, "activity_schedule"):
@@ -447,21 +462,3 @@ class AmazonVendorTransaction(models.Model):
                 note=error_html,
                 **({"user_id": user.id} if user else {}),
             )
-
-    # ------------------------------------------------------------------
-    # Helpers
-    # ------------------------------------------------------------------
-
-    def _amazon_vendor_lock(self):
-        # Two users (or a double click) retrying at once: the second waits and finds the
-        # submission already sent instead of sending it twice.
-        if self.ids:
-            self.env.cr.execute(
-                "SELECT id FROM amazon_vendor_transaction WHERE id IN %s FOR NO KEY UPDATE",
-                (tuple(self.ids),),
-            )
-            self.invalidate_recordset(["state"])
-
-    @api.model
-    def _can_commit(self):
-        return not modules.module.current_test

@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .concurrency import USER_GROUP, check_group
+
 ACK_DEADLINE = timedelta(hours=24)
 # Amazon accepts a new acknowledgement of the same PO for 48 hours after the first one.
 ACK_CHANGE_WINDOW = timedelta(hours=48)
@@ -179,9 +181,15 @@ class SaleOrder(models.Model):
     def _group_expand_amazon_vendor_status(self, statuses, domain):
         return [key for key, _label in STATUSES]
 
+    @api.depends_context("uid")
     def _compute_amazon_vendor_counts(self):
-        # Smart buttons of one form: a count per order is cheap and keeps the domains in one place.
+        # Users outside the Amazon groups never see these buttons, nor may they read what they count.
+        amazon_user = self.env.user.has_group(USER_GROUP)
         for order in self:
+            if not (amazon_user and order.amazon_vendor_account_id):
+                order.amazon_vendor_transaction_count = order.amazon_vendor_audit_log_count = 0
+                continue
+            # Smart buttons of one form: a count per order is cheap and keeps the domains in one place.
             order.amazon_vendor_transaction_count = self.env["amazon.vendor.transaction"].search_count(
                 order._amazon_vendor_transaction_domain()
             )
@@ -205,7 +213,9 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         result = super().action_confirm()
-        auto = self.filtered(
+        # Whoever confirms (a salesman outside the Amazon groups too) queues the acknowledgement;
+        # the scheduled action sends it, so confirming never commits half-way nor waits for Amazon.
+        auto = self.sudo().filtered(
             lambda o: (
                 o.amazon_vendor_account_id.ack_on_confirm
                 and o.amazon_vendor_ack_state in ("none", "error")
@@ -213,23 +223,26 @@ class SaleOrder(models.Model):
             )
         )
         for order in auto:
-            order._amazon_vendor_send_acknowledgement()
+            order._amazon_vendor_queue_acknowledgement()
         return result
 
     @api.model
     def action_amazon_vendor_import(self):
         """Import now, for every Amazon vendor account of the user's companies."""
+        check_group(self.env, USER_GROUP)
         accounts = self.env["amazon.vendor.account"].search([("company_id", "in", self.env.companies.ids)])
         if not accounts:
             raise UserError(_("No Amazon vendor account is set up yet: add one in Amazon Vendor > Accounts."))
         return accounts.action_import_purchase_orders()
 
     def action_amazon_vendor_view_transactions(self):
+        check_group(self.env, USER_GROUP)
         return self._amazon_vendor_related_action(
             "acorn_amazon_vendor.amazon_vendor_transaction_action", self._amazon_vendor_transaction_domain()
         )
 
     def action_amazon_vendor_view_audit_logs(self):
+        check_group(self.env, USER_GROUP)
         return self._amazon_vendor_related_action(
             "acorn_amazon_vendor.amazon_vendor_audit_log_action", self._amazon_vendor_audit_log_domain()
         )
@@ -243,6 +256,7 @@ class SaleOrder(models.Model):
 
     def action_amazon_vendor_retry_import(self):
         """Process the stored Amazon PO again, e.g. after a product mapping was fixed."""
+        check_group(self.env, USER_GROUP)
         self.check_access("write")
         for order in self.filtered("amazon_vendor_raw_po"):
             order.amazon_vendor_account_id._amazon_vendor_sync_as_system()._amazon_vendor_process_purchase_orders(
@@ -253,6 +267,8 @@ class SaleOrder(models.Model):
 
     def action_amazon_vendor_refresh_status(self):
         """Pull Amazon's acknowledgement and receiving status of these orders now."""
+        check_group(self.env, USER_GROUP)
+        self.check_access("read")
         for account, orders in self.grouped("amazon_vendor_account_id").items():
             if account:
                 account._amazon_vendor_sync_as_system()._amazon_vendor_sync_po_status(orders.sudo())
@@ -263,6 +279,10 @@ class SaleOrder(models.Model):
     def _amazon_vendor_transaction_done(self, transaction):
         if transaction.operation != "submitAcknowledgement":
             return
+        self._amazon_vendor_acknowledgement_accepted(transaction)
+
+    def _amazon_vendor_acknowledgement_accepted(self, transaction):
+        """Amazon holds the acknowledgement: record it and, if the account says so, confirm the order."""
         now = fields.Datetime.now()
         self.write(
             {
@@ -277,6 +297,8 @@ class SaleOrder(models.Model):
         self.activity_feedback(
             ["acorn_amazon_vendor.mail_activity_type_acknowledge"], feedback=_("Amazon accepted the acknowledgement.")
         )
+        if self.amazon_vendor_account_id.ack_confirms_order:
+            self._amazon_vendor_confirm_acknowledged(transaction)
 
     def _amazon_vendor_transaction_failed(self, transaction):
         if transaction.operation == "submitAcknowledgement":

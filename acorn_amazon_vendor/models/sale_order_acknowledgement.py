@@ -1,5 +1,7 @@
 """Acknowledging an Amazon purchase order: defaults per account rule, Amazon's rules, the body."""
 
+import json
+import logging
 from decimal import Decimal
 
 from odoo import _, fields, models
@@ -7,8 +9,13 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..spapi.timeutil import to_amz
+from .concurrency import USER_GROUP, check_group
 from .notification import notification
 from .sale_order import ACK_CHANGE_WINDOW
+
+_logger = logging.getLogger(__name__)
+
+ACK = "submitAcknowledgement"
 
 
 class SaleOrder(models.Model):
@@ -43,73 +50,111 @@ class SaleOrder(models.Model):
         return ship, self.amazon_vendor_delivery_window_start or False
 
     def action_amazon_vendor_acknowledge(self):
-        """Send the acknowledgement of each order to Amazon (submitAcknowledgement)."""
+        """Send the acknowledgement of each order to Amazon (submitAcknowledgement).
+
+        From the screens (context ``amazon_vendor_preview``) it first shows what will be sent;
+        the preview's Send button calls it again without the flag.
+        """
+        check_group(self.env, USER_GROUP)
         if not self:
             return True
-        # Every order is checked before any is sent: an error raised after a submission would
-        # roll back Odoo's record of what Amazon already received.
+        self.check_access("write")
+        if self.env.context.get("amazon_vendor_preview"):
+            return self.env["amazon.vendor.ack.wizard"]._amazon_vendor_open(self)
+        # Every order is checked before any is sent: one mistake sends nothing.
         for order in self:
             order._amazon_vendor_check_acknowledgement()
-        transactions = self.env["amazon.vendor.transaction"]
+        transactions, busy = self.env["amazon.vendor.transaction"], []
         for order in self:
-            transactions |= order._amazon_vendor_send_acknowledgement()
+            try:
+                transactions |= order._amazon_vendor_send_acknowledgement()
+            except UserError as error:
+                # Another user is sending this one; the others are sent (and committed) already.
+                busy.append(str(error))
         failed = transactions.filtered(lambda t: t.state == "error")
-        if failed:
-            return notification(_("Acknowledgement not sent"), "\n".join(failed.mapped("error_message")), "danger")
+        if failed or busy:
+            message = "\n".join(failed.mapped("error_message") + busy)
+            return notification(_("Acknowledgement not sent"), message, "danger")
+        if transactions.filtered(lambda t: t.state in ("draft", "unknown")):
+            return notification(
+                _("Acknowledgement on its way"),
+                _(
+                    "Amazon did not answer clearly; ACORN makes sure it arrives once and shows Amazon's verdict "
+                    "on the order."
+                ),
+                "warning",
+            )
         return notification(
             _("Acknowledgement sent to Amazon"),
             _("Amazon is processing it; its verdict appears on the order within minutes."),
         )
 
     def _amazon_vendor_send_acknowledgement(self):
+        """Lock the order, check it, then submit its acknowledgement: one sender at a time.
+
+        :return: the ``amazon.vendor.transaction``
+        :raise UserError: the order breaks Amazon's rules, or someone else is sending it
+        """
         self.ensure_one()
+        Transaction = self.env["amazon.vendor.transaction"]
+        Transaction._amazon_vendor_lock_document(self)
         self._amazon_vendor_check_acknowledgement()
         payload = {"acknowledgements": [self._amazon_vendor_prepare_acknowledgement_vals()]}
-        transaction = self.env["amazon.vendor.transaction"]._amazon_vendor_submit(
-            self.amazon_vendor_account_id,
-            self,
-            "submitAcknowledgement",
-            payload,
-        )
-        self.amazon_vendor_ack_state = "sent" if transaction.state != "error" else "error"
+        # Written before the send commits: a concurrent sender holding an older snapshot fails
+        # to lock the order instead of missing this submission.
+        self.amazon_vendor_ack_state = "sent"
+        transaction = Transaction._amazon_vendor_submit(self.amazon_vendor_account_id, self, ACK, payload)
+        if transaction.state == "error":
+            self.amazon_vendor_ack_state = "error"
         return transaction
 
-    def _amazon_vendor_check_acknowledgement(self):
-        """Amazon's rules, checked before anything is sent (a breach costs a chargeback)."""
-        if not self.amazon_vendor_account_id:
-            raise UserError(_("%(order)s is not an Amazon purchase order.", order=self.name))
-        pending = self.env["amazon.vendor.transaction"].search_count(
-            [
-                ("res_model", "=", "sale.order"),
-                ("res_id", "=", self.id),
-                ("operation", "=", "submitAcknowledgement"),
-                ("state", "in", ("submitted", "processing")),
-            ]
-        )
-        if pending:
-            raise UserError(
-                _(
-                    "The acknowledgement of %(po)s is still being processed by Amazon; wait for its verdict.",
-                    po=self.amazon_vendor_po_number,
+    def _amazon_vendor_queue_acknowledgement(self):
+        """Queue the acknowledgement for the scheduled action (on confirmation): never raises."""
+        self.ensure_one()
+        problems = self._amazon_vendor_acknowledgement_problems()
+        if problems:
+            self.message_post(
+                body=_(
+                    "The acknowledgement was not sent on confirmation: %(problems)s",
+                    problems=" ".join(problems),
                 )
             )
+            return self.env["amazon.vendor.transaction"]
+        payload = {"acknowledgements": [self._amazon_vendor_prepare_acknowledgement_vals()]}
+        self.amazon_vendor_ack_state = "sent"
+        return self.env["amazon.vendor.transaction"]._amazon_vendor_queue(
+            self.amazon_vendor_account_id, self, ACK, payload
+        )
+
+    def _amazon_vendor_check_acknowledgement(self):
+        """Amazon's rules, checked before anything is sent (a breach costs a chargeback).
+
+        :raise UserError: naming every rule the acknowledgement breaks
+        """
+        problems = self._amazon_vendor_acknowledgement_problems()
+        if problems:
+            raise UserError("\n".join(problems))
+
+    def _amazon_vendor_acknowledgement_problems(self):
+        """:return: sentences saying why the acknowledgement cannot be sent (empty when it can)"""
+        self.ensure_one()
+        po = self.amazon_vendor_po_number
+        if not self.amazon_vendor_account_id:
+            return [_("%(order)s is not an Amazon purchase order.", order=self.name)]
+        if self.env["amazon.vendor.transaction"]._amazon_vendor_pending(self, ACK):
+            return [_("The acknowledgement of %(po)s is still on its way to Amazon; wait for its verdict.", po=po)]
         first = self.amazon_vendor_acknowledged_at
         if first and fields.Datetime.now() > first + ACK_CHANGE_WINDOW:
-            raise UserError(
+            return [
                 _(
                     "Amazon accepts changes to an acknowledgement for 48 hours only; %(po)s was first "
                     "acknowledged on %(date)s.",
-                    po=self.amazon_vendor_po_number,
+                    po=po,
                     date=first,
                 )
-            )
+            ]
         if self.amazon_vendor_po_state == "Closed":
-            raise UserError(
-                _(
-                    "Amazon closed purchase order %(po)s: it can no longer be acknowledged.",
-                    po=self.amazon_vendor_po_number,
-                )
-            )
+            return [_("Amazon closed purchase order %(po)s: it can no longer be acknowledged.", po=po)]
         problems = [
             problem for line in self._amazon_vendor_ack_lines() for problem in line._amazon_vendor_ack_problems()
         ]
@@ -117,14 +162,18 @@ class SaleOrder(models.Model):
             self._amazon_vendor_ack_lines().mapped("amazon_vendor_item_sequence")
         )
         problems += [_("Item %(seq)s of the Amazon PO has no order line.", seq=seq) for seq in sorted(missing)]
-        if problems:
-            raise UserError(
+        currencies = set(self._amazon_vendor_ack_lines().mapped("amazon_vendor_cost_currency")) - {False}
+        if currencies and currencies != {self.currency_id.name}:
+            problems.append(
                 _(
-                    "The acknowledgement of %(po)s breaks Amazon's rules:\n%(problems)s",
-                    po=self.amazon_vendor_po_number,
-                    problems="\n".join(problems),
+                    "The order is in %(currency)s but Amazon's costs are in %(amazon)s: fix the currency first.",
+                    currency=self.currency_id.name,
+                    amazon=", ".join(sorted(currencies)),
                 )
             )
+        if problems:
+            problems.insert(0, _("The acknowledgement of %(po)s breaks Amazon's rules:", po=po))
+        return problems
 
     def _amazon_vendor_ack_lines(self):
         return self.order_line.filtered(
@@ -163,6 +212,46 @@ class SaleOrder(models.Model):
             "acknowledgementDate": to_amz(fields.Datetime.now()),
             "items": items,
         }
+
+    # ------------------------------------------------------------------ once Amazon accepted
+
+    def _amazon_vendor_confirm_acknowledged(self, transaction):
+        """Bring the order to what Amazon accepted: rejected quantities come off the lines, and a
+        quotation is confirmed (or cancelled when Amazon took nothing).
+
+        A failure is told on the order, never raised: Amazon's verdict stands regardless.
+        """
+        self.ensure_one()
+        acknowledged = {
+            str(item.get("itemSequenceNumber")): item
+            for ack in json.loads(transaction.payload or "{}").get("acknowledgements") or []
+            for item in ack.get("items") or []
+        }
+        try:
+            with self.env.cr.savepoint():
+                for line in self.order_line.filtered(lambda line: not line.display_type):
+                    item = acknowledged.get(line.amazon_vendor_item_sequence)
+                    if item:
+                        line._amazon_vendor_keep_acknowledged(item)
+                kept = self.order_line.filtered(lambda line: not line.display_type and line.product_uom_qty)
+                if self.state in ("draft", "sent"):
+                    if kept:
+                        self.action_confirm()
+                    else:
+                        self._action_cancel()
+        except Exception as error:  # noqa: BLE001 - the order is told, Amazon's verdict is kept
+            _logger.warning("Amazon order %s could not follow its acknowledgement", self.id, exc_info=True)
+            message = _(
+                "Amazon accepted the acknowledgement, but the order could not be updated to match it: %(error)s",
+                error=error,
+            )
+            self.message_post(body=message)
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Confirm Amazon PO %(po)s by hand", po=self.amazon_vendor_po_number),
+                note=message,
+                user_id=self.amazon_vendor_account_id.user_id.id or self.env.uid,
+            )
 
 
 class SaleOrderLine(models.Model):
@@ -274,3 +363,17 @@ class SaleOrderLine(models.Model):
                 entry["rejectionReason"] = self.amazon_vendor_ack_rejection_reason
             entries.append(entry)
         return entries
+
+    def _amazon_vendor_keep_acknowledged(self, item):
+        """Lower the line to the accepted and backordered quantity of an acknowledged ``item``."""
+        self.ensure_one()
+        kept = sum(
+            entry["acknowledgedQuantity"]["amount"]
+            for entry in item.get("itemAcknowledgements") or []
+            if entry.get("acknowledgementCode") in ("Accepted", "Backordered")
+        )
+        if kept >= self.amazon_vendor_ordered_amount:
+            return
+        quantity = max(self._amazon_vendor_product_quantity(kept), self.qty_delivered)
+        if float_compare(quantity, self.product_uom_qty, precision_rounding=self.product_uom.rounding) < 0:
+            self.product_uom_qty = quantity

@@ -5,6 +5,8 @@ from . import (
     test_authorization,
     test_demo_import,
     test_purchase_order_import,
+    test_sales_without_amazon,
+    test_scheduler,
     test_security,
     test_tour,
     test_transaction,

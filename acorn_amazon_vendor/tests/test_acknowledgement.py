@@ -168,9 +168,80 @@ class TestAcknowledgement(AmazonVendorPoCommon):
     def test_pressing_twice_sends_once(self):
         order = self.import_one()
         order.action_amazon_vendor_acknowledge()
-        with self.assertRaisesRegex(UserError, "still being processed"):
+        with self.assertRaisesRegex(UserError, "still on its way to Amazon"):
             order.action_amazon_vendor_acknowledge()
         self.assertEqual(len(self.submissions()), 1)
+
+    def test_acceptance_confirms_the_order_for_what_amazon_took(self):
+        order = self.import_one(
+            {"ref": COFFEE, "amount": 5, "unit": "Cases", "size": 6},
+            {"ref": GRINDER, "amount": 4, "cost": "38.50"},
+        )
+        coffee, grinder = order.order_line.sorted("amazon_vendor_item_sequence")
+        coffee.write(
+            {
+                "amazon_vendor_ack_accepted": 3,
+                "amazon_vendor_ack_rejected": 2,
+                "amazon_vendor_ack_rejection_reason": "TemporarilyUnavailable",
+            }
+        )
+        order.action_amazon_vendor_acknowledge()
+        self.assertEqual(order.state, "draft", "a quotation until Amazon accepts")
+
+        self.follow_transactions()
+
+        self.assertRecordValues(order, [{"state": "sale", "amazon_vendor_ack_state": "accepted"}])
+        self.assertEqual(coffee.product_uom_qty, 18, "3 cases of 6: the 2 rejected cases came off")
+        self.assertEqual(grinder.product_uom_qty, 4)
+        self.assertEqual(sum(order.picking_ids.move_ids.mapped("product_uom_qty")), 22)
+
+    def test_an_order_amazon_took_nothing_of_is_cancelled(self):
+        order = self.import_one({"ref": GRINDER, "amount": 4, "cost": "38.50"})
+        order.order_line.write(
+            {
+                "amazon_vendor_ack_accepted": 0,
+                "amazon_vendor_ack_rejected": 4,
+                "amazon_vendor_ack_rejection_reason": "ObsoleteProduct",
+            }
+        )
+        order.action_amazon_vendor_acknowledge()
+
+        self.follow_transactions()
+
+        self.assertRecordValues(order, [{"state": "cancel", "amazon_vendor_ack_state": "accepted"}])
+
+    def test_confirmation_on_acceptance_can_be_switched_off(self):
+        self.account.ack_confirms_order = False
+        order = self.import_one()
+        order.action_amazon_vendor_acknowledge()
+
+        self.follow_transactions()
+
+        self.assertRecordValues(order, [{"state": "draft", "amazon_vendor_ack_state": "accepted"}])
+
+    def test_the_user_sees_what_will_be_sent(self):
+        order = self.import_one()
+        action = (
+            order.with_user(self.salesman).with_context(amazon_vendor_preview=True).action_amazon_vendor_acknowledge()
+        )
+
+        wizard = self.env[action["res_model"]].browse(action["res_id"]).with_user(self.salesman)
+        self.assertTrue(wizard.can_send)
+        self.assertIn("2ACK0001", wizard.preview)
+        self.assertIn("Coffee 1 kg", wizard.preview)
+        self.assertFalse(self.submissions(), "nothing is sent by the preview")
+
+        wizard.action_send()
+        self.assertEqual(len(self.submissions()), 1)
+
+    def test_the_preview_names_what_breaks_amazons_rules(self):
+        order = self.import_one()
+        order.order_line[0].amazon_vendor_ack_accepted = 99
+        action = order.with_context(amazon_vendor_preview=True).action_amazon_vendor_acknowledge()
+
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertFalse(wizard.can_send)
+        self.assertIn("99 acknowledged but Amazon ordered 5", wizard.preview)
 
     def test_failure_puts_the_order_in_error_with_amazons_message(self):
         self.sim_post("/_simulator/config", {"transaction_outcome": "failure"})
@@ -223,13 +294,22 @@ class TestAcknowledgement(AmazonVendorPoCommon):
             order.action_amazon_vendor_acknowledge()
 
     def test_acknowledge_on_confirmation(self):
+        """Confirming queues the acknowledgement; the scheduled action sends it once."""
         self.account.ack_on_confirm = True
         order = self.import_one()
 
         order.action_confirm()
 
         self.assertEqual(order.amazon_vendor_ack_state, "sent")
+        self.assertFalse(self.submissions(), "confirming does not wait for Amazon")
+        transaction = self.env["amazon.vendor.transaction"].search([("res_id", "=", order.id)])
+        self.assertEqual(transaction.state, "draft")
+        self.env["amazon.vendor.transaction"]._cron_check_transactions()
+        self.assertEqual(transaction.state, "submitted")
+        self.env["amazon.vendor.transaction"]._cron_check_transactions()
         self.assertEqual(len(self.submissions()), 1)
+        self.follow_transactions()
+        self.assertRecordValues(order, [{"amazon_vendor_ack_state": "accepted", "state": "sale"}])
 
     def test_deadline_reminder_and_overdue_filter(self):
         order = self.import_one(when=datetime.utcnow() - timedelta(hours=30))

@@ -3,10 +3,12 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL, mute_logger
 
 from .common import AmazonVendorCommon
 
@@ -29,6 +31,7 @@ class TestTransaction(AmazonVendorCommon):
         cls.account.user_id = cls.responsible
         customer = cls.env["res.partner"].create({"name": "Amazon.com (test customer)"})
         cls.order = cls.env["sale.order"].create({"partner_id": customer.id})
+        cls.other_order = cls.env["sale.order"].create({"partner_id": customer.id})
         cls.Transaction = cls.env["amazon.vendor.transaction"]
         cls.todo = cls.env.ref("mail.mail_activity_data_todo")
 
@@ -118,8 +121,9 @@ class TestTransaction(AmazonVendorCommon):
             ]
         }
 
-    def submit(self, payload=None):
-        return self.Transaction._amazon_vendor_submit(self.account, self.order, ACK, payload or self.ack_payload())
+    def submit(self, payload=None, order=None):
+        order = order or self.order
+        return self.Transaction._amazon_vendor_submit(self.account, order, ACK, payload or self.ack_payload())
 
     def check(self, transaction, minutes):
         """Run the cron ``minutes`` after the submission."""
@@ -182,7 +186,9 @@ class TestTransaction(AmazonVendorCommon):
 
         self.assertRecordValues(transaction, [{"state": "error", "transaction_id": False, "attempt_count": 0}])
         self.assertIn("acknowledgementDate", transaction.error_message)
+        self.assertIn("Nothing was sent", transaction.error_message)
         self.assertFalse(self.sent(), "nothing reaches Amazon")
+        self.assertFalse(self.audit_logs(operation=ACK))
         self.assertEqual(len(self.order_todos()), 1)
         self.assertEqual(len(self.hooks("failed")), 1)
 
@@ -292,7 +298,7 @@ class TestTransaction(AmazonVendorCommon):
         self.assertTrue(self.audit_logs(operation="getTransaction", status_code=429))
 
     def test_one_bad_transaction_does_not_stop_the_others(self):
-        first, second = self.submit(), self.submit()
+        first, second = self.submit(), self.submit(order=self.other_order)
         second.transaction_id = "unknown-to-amazon"
 
         self.check(first, 1)
@@ -302,7 +308,7 @@ class TestTransaction(AmazonVendorCommon):
         self.assertGreater(second.next_check_at, first.submitted_at + timedelta(minutes=1))
 
     def test_failing_document_hook_is_isolated_and_retried(self):
-        first, second = self.submit(), self.submit()
+        first, second = self.submit(), self.submit(order=self.other_order)
         failures = []
 
         def fail_once(record, transaction):
@@ -313,7 +319,7 @@ class TestTransaction(AmazonVendorCommon):
 
         self.patch(type(self.order), "_amazon_vendor_transaction_done", fail_once)
         with self.assertLogs("odoo.addons.acorn_amazon_vendor.models.amazon_vendor_transaction", "ERROR"):
-            self.check(first, 1)
+            self.check(second, 1)
 
         self.assertEqual(first.state, "done")
         self.assertEqual(second.state, "submitted", "the verdict was rolled back with the failing hook")
@@ -322,7 +328,181 @@ class TestTransaction(AmazonVendorCommon):
         self.check(first, 2)
         self.assertEqual(second.state, "done")
         self.assertEqual([call[2] for call in self.hooks("done")], [first, second])
-        self.assertEqual(len(self.order_messages("Amazon accepted")), 2)
+        self.assertEqual(len(self.order_messages("Amazon accepted")), 1)
+        self.assertTrue(self.other_order.message_ids.filtered(lambda message: "Amazon accepted" in message.body))
+
+    # ------------------------------------------------------------------
+    # Exactly once: an answer lost on the way
+    # ------------------------------------------------------------------
+
+    def follow(self, transaction, minutes):
+        """Run the cron ``minutes`` after the payload last left for Amazon."""
+        with freeze_time(transaction.sent_at + timedelta(minutes=minutes)):
+            self.Transaction._cron_check_transactions()
+
+    def fault(self, operation=ACK, **fault):
+        self.sim_post("/_simulator/config", {"faults": [{"operation": operation, **fault}]})
+
+    def posts(self, operation=ACK):
+        return self.audit_logs(operation=operation)
+
+    def assert_lost_answer_resolved_from_amazons_status(self, transaction):
+        self.assertRecordValues(transaction, [{"state": "unknown", "transaction_id": False, "attempt_count": 1}])
+        self.assertIn("ACORN asks Amazon what it holds", transaction.note)
+        self.assertEqual(len(self.posts()), 1, "never sent again blindly")
+        self.assertFalse(self.hook_calls, "the document waits for Amazon's answer")
+
+        self.follow(transaction, 1)
+
+        self.assertRecordValues(transaction, [{"state": "done", "attempt_count": 1}])
+        self.assertIn("Amazon holds the submission", transaction.note)
+        self.assertEqual(len(self.sent()), 1, "Amazon holds it once")
+        self.assertEqual(len(self.posts()), 1)
+        self.assertEqual(self.hooks("done"), [("_amazon_vendor_transaction_done", self.order, transaction)])
+        self.assertTrue(self.audit_logs(operation="getPurchaseOrdersStatus"))
+
+    def test_5xx_after_amazon_took_the_submission(self):
+        self.fault(status=500, processed=True)
+        self.assert_lost_answer_resolved_from_amazons_status(self.submit())
+
+    def test_unreadable_answer_to_a_submission(self):
+        self.fault(malformed=True)
+        self.assert_lost_answer_resolved_from_amazons_status(self.submit())
+
+    def test_5xx_before_amazon_took_it_is_sent_again_once_amazon_shows_nothing(self):
+        self.fault(status=503)
+        transaction = self.submit()
+        self.assertEqual(transaction.state, "unknown")
+        self.assertFalse(self.sent())
+
+        self.follow(transaction, 1)
+        self.assertEqual(transaction.state, "unknown", "Amazon may still be processing: not sent again yet")
+        self.assertEqual(len(self.posts()), 1)
+
+        self.follow(transaction, 16)
+        self.assertRecordValues(transaction, [{"state": "submitted", "attempt_count": 2}])
+        self.assertEqual(len(self.sent()), 1)
+        self.assertEqual(self.sent()[0]["transactionId"], transaction.transaction_id)
+
+        self.check(transaction, 1)
+        self.assertEqual(transaction.state, "done")
+        self.assertEqual(len(self.hooks("done")), 1)
+
+    def test_throttled_beyond_the_retries_is_sent_again_later(self):
+        self.fault(status=429, count=5)  # one more than the client's retries here
+        transaction = self.submit()
+
+        self.assertEqual(transaction.state, "draft")
+        self.assertIn("sent again automatically", transaction.note)
+        self.assertFalse(self.sent())
+        self.assertFalse(self.hook_calls)
+
+        self.follow(transaction, 2)
+        self.assertEqual(transaction.state, "submitted")
+        self.assertEqual(len(self.sent()), 1)
+
+    def test_a_sender_that_died_mid_send_is_resolved_by_asking_amazon(self):
+        transaction = self.submit()
+        # The worker was killed after Amazon took it and before Odoo wrote the answer.
+        transaction.write({"state": "sending", "transaction_id": False, "submitted_at": False})
+
+        self.follow(transaction, 1)
+
+        self.assertEqual(transaction.state, "done")
+        self.assertEqual(len(self.sent()), 1)
+
+    def test_the_database_keeps_one_submission_of_a_document_under_way(self):
+        self.submit()
+        with self.assertRaisesRegex(UserError, "already has a submission to Amazon under way"):
+            self.submit()
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            self.Transaction.create(
+                {
+                    "account_id": self.account.id,
+                    "operation": ACK,
+                    "state": "submitted",
+                    "res_model": "sale.order",
+                    "res_id": self.order.id,
+                }
+            )
+        self.assertEqual(len(self.sent()), 1)
+
+    def test_a_document_locked_by_another_sender_is_refused_at_once(self):
+        document = self.env.ref("acorn_amazon_vendor.amazon_vendor_menu")
+        with self.env.registry.cursor() as other:
+            other.execute(SQL("SELECT id FROM ir_ui_menu WHERE id = %s FOR UPDATE", document.id))
+            with self.assertRaisesRegex(UserError, "being sent to Amazon by someone else"):
+                self.Transaction._amazon_vendor_lock_document(document)
+
+    def test_a_lost_asn_is_found_by_its_shipment_identifier(self):
+        operation = "SubmitShipmentConfirmations"
+        self.fault(operation, status=500, processed=True)
+        transaction = self.Transaction._amazon_vendor_submit(
+            self.account, self.order, operation, {"shipmentConfirmations": [self.shipment_confirmation()]}
+        )
+        self.assertEqual(transaction.state, "unknown")
+
+        self.follow(transaction, 1)
+
+        self.assertEqual(transaction.state, "done")
+        self.assertEqual(len(self.sim_get("/_simulator/submissions", operation=operation)), 1)
+        self.assertTrue(self.audit_logs(operation="GetShipmentDetails"))
+
+    def test_a_lost_answer_amazon_cannot_be_asked_about_goes_to_a_person(self):
+        self.fault("submitInvoices", status=500, processed=True)
+        transaction = self.Transaction._amazon_vendor_submit(
+            self.account, self.order, "submitInvoices", {"invoices": [self.invoice()]}
+        )
+        self.follow(transaction, 1)
+
+        self.assertEqual(transaction.state, "error")
+        self.assertIn("check in Vendor Central", transaction.error_message)
+        self.assertEqual(len(self.sim_get("/_simulator/submissions", operation="submitInvoices")), 1)
+        self.assertEqual(len(self.order_todos()), 1)
+
+    def shipment_confirmation(self):
+        now = fields.Datetime.now()
+        quantity = {"amount": ORDERED_CASES * UNIT_SIZE, "unitOfMeasure": "Eaches", "unitSize": 1}
+        return {
+            "shipmentIdentifier": "ASN-LOST-0001",
+            "shipmentConfirmationType": "Original",
+            "shipmentType": "SmallParcel",
+            "shipmentStructure": "LooseStandardCase",
+            "transportationDetails": {"carrierScac": "UPSN", "carrierShipmentReferenceNumber": "1Z999"},
+            "shipmentConfirmationDate": now,
+            "shippedDate": now,
+            "sellingParty": {"partyId": "ACME1"},
+            "shipFromParty": {"partyId": "ACMEWH1"},
+            "shipToParty": {"partyId": "ABE8"},
+            "shippedItems": [
+                {
+                    "itemSequenceNumber": "1",
+                    "amazonProductIdentifier": "B0ACRN0001",
+                    "vendorProductIdentifier": "0860123450010",
+                    "shippedQuantity": quantity,
+                    "itemDetails": {"purchaseOrderNumber": PO_NUMBER},
+                }
+            ],
+        }
+
+    def invoice(self):
+        return {
+            "invoiceType": "Invoice",
+            "id": "INV-LOST-0001",
+            "date": fields.Datetime.now(),
+            "remitToParty": {"partyId": "ACME1"},
+            "invoiceTotal": {"currencyCode": "USD", "amount": "684.00"},
+            "items": [
+                {
+                    "itemSequenceNumber": 1,
+                    "amazonProductIdentifier": "B0ACRN0001",
+                    "vendorProductIdentifier": "0860123450010",
+                    "invoicedQuantity": {"amount": ORDERED_CASES * UNIT_SIZE, "unitOfMeasure": "Eaches"},
+                    "netCost": {"currencyCode": "USD", "amount": "11.40"},
+                    "purchaseOrderNumber": PO_NUMBER,
+                }
+            ],
+        }
 
     # ------------------------------------------------------------------
     # Retry
@@ -351,7 +531,7 @@ class TestTransaction(AmazonVendorCommon):
     def test_retry_of_a_submitted_transaction_is_refused(self):
         transaction = self.submit()
 
-        with self.assertRaisesRegex(UserError, "already Submitted"):
+        with self.assertRaisesRegex(UserError, "it is Submitted"):
             transaction.with_user(self.manager).action_retry()
 
         self.assertEqual(len(self.sent()), 1)

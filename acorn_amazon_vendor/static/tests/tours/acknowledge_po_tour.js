@@ -17,8 +17,17 @@ registry.category("web_tour.tours").add("acorn_amazon_vendor_acknowledge_po", {
             trigger: "div[name='amazon_vendor_po_number']:contains('2TOUR001')",
         },
         {
-            content: "Send the acknowledgement",
+            content: "Open the acknowledgement",
             trigger: "button[name='action_amazon_vendor_acknowledge']:visible",
+            run: "click",
+        },
+        {
+            content: "The preview shows what Amazon will receive: 3 cases accepted",
+            trigger: ".modal .o_amazon_vendor_ack_lines tbody tr:contains('Tour Coffee'):contains('3 Cases')",
+        },
+        {
+            content: "Send it",
+            trigger: ".modal button[name='action_send']",
             run: "click",
         },
         {
