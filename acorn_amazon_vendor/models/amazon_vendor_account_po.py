@@ -140,7 +140,7 @@ class AmazonVendorAccount(models.Model):
     @api.model
     def _cron_sync_po_status(self):
         """Pull Amazon's PO status of every active account, each in its own transaction."""
-        accounts = self.search([])
+        accounts = self.search([("active", "=", True)])
         for done, account in enumerate(accounts, 1):
             account._amazon_vendor_run_isolated(account._amazon_vendor_sync_po_status, _("Status synchronisation"))
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(accounts) - done)

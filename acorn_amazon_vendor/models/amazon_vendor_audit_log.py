@@ -1,7 +1,9 @@
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models, modules
+from odoo import api, fields, models
+
+from .concurrency import commit
 
 _logger = logging.getLogger(__name__)
 
@@ -78,12 +80,7 @@ class AmazonVendorAuditLog(models.Model):
             batch.unlink()
             done += len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=max(remaining - done, 0))
-            if self._can_commit():
-                # Commit per batch so a purge of millions of rows frees space as it goes
-                # and a timeout does not roll back what was already deleted.
-                self.env.cr.commit()
+            # Commit per batch so a purge of millions of rows frees space as it goes and a
+            # timeout does not roll back what was already deleted.
+            commit(self.env, "a batch of the exchange log purge is final")
         _logger.info("Purged %s Amazon vendor exchanges older than %s days", done, days)
-
-    @api.model
-    def _can_commit(self):
-        return not modules.module.current_test

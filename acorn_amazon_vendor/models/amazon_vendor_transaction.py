@@ -128,7 +128,7 @@ class AmazonVendorTransaction(models.Model):
     audit_log_count = fields.Integer(compute="_compute_audit_log_count")
 
     def init(self):
-        super().init()
+        result = super().init()
         # The database, not a search before create, keeps one submission of a document under way
         # at a time: two users (or a user and the scheduler) can never both send it.
         self.env.cr.execute(
@@ -139,6 +139,7 @@ class AmazonVendorTransaction(models.Model):
                 PENDING_STATES,
             )
         )
+        return result
 
     @api.model
     def _selection_res_reference(self):

@@ -4,8 +4,9 @@ RELOAD = {"type": "ir.actions.client", "tag": "soft_reload"}
 CLOSE = {"type": "ir.actions.act_window_close"}
 
 
-def notification(title, message, level="success", next_action=RELOAD):
-    """:param level: success, warning or danger; anything but success stays until closed"""
+def notification(title, message, level="success", next_action=None):
+    """:param level: success, warning or danger; anything but success stays until closed
+    :param next_action: the action after the toast (default: reload the screen)"""
     return {
         "type": "ir.actions.client",
         "tag": "display_notification",
@@ -14,6 +15,6 @@ def notification(title, message, level="success", next_action=RELOAD):
             "message": message,
             "type": level,
             "sticky": level != "success",
-            "next": next_action,
+            "next": next_action or dict(RELOAD),
         },
     }

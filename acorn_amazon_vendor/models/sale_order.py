@@ -23,7 +23,7 @@ class SaleOrder(models.Model):
 
     amazon_vendor_account_id = fields.Many2one(
         "amazon.vendor.account",
-        string="Amazon Vendor Account",
+        string="Amazon Account",
         index="btree_not_null",
         copy=False,
         readonly=True,

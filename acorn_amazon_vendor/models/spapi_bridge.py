@@ -76,7 +76,8 @@ class AccountTokenStore(spapi.TokenStore):
                 )
             )
             if cr is not self.env.cr:
-                cr.commit()
+                # The token's own cursor, never the business one: committed at once.
+                cr.commit()  # pylint: disable=invalid-commit
         self._cached = (key, token)
 
     @contextmanager
@@ -88,7 +89,7 @@ class AccountTokenStore(spapi.TokenStore):
             cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", TOKEN_LOCK, self.account_id))
             try:
                 # A fresh snapshot after the wait: it sees the token the worker we waited for stored.
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
                 self._locked_cr = cr
                 yield
             finally:

@@ -75,13 +75,12 @@ def _retry_after(headers):
     value = (headers or {}).get("Retry-After")
     if not value:
         return None
-    try:
+    if re.fullmatch(r"\s*\d+(\.\d+)?\s*", value):
         return max(0.0, float(value))
-    except ValueError:
-        pass
     try:
         return max(0.0, (parsedate_to_datetime(value) - utcnow()).total_seconds())
     except (TypeError, ValueError):
+        _logger.info("Unreadable Retry-After header %r: backing off instead", value)
         return None
 
 

@@ -7,8 +7,11 @@ lists become empty, missing payloads become empty dicts.
 import gzip
 import io
 import json
+import logging
 
 import xmltodict
+
+_logger = logging.getLogger(__name__)
 
 # operationId -> the list inside the payload that a page carries.
 PAGE_ITEMS = {
@@ -107,10 +110,10 @@ def parse_report_document(content):
         try:
             return json.loads(stripped)
         except ValueError:
-            pass
+            _logger.info("A report document looks like JSON but is not: returned as text")
     if stripped.startswith("<"):
         try:
             return xmltodict.parse(stripped)
         except Exception:  # noqa: BLE001 - expat raises its own error types
-            pass
+            _logger.info("A report document looks like XML but is not: returned as text")
     return text
