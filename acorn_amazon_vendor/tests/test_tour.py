@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta, timezone
+
 from odoo.tests import HttpCase, tagged
 
 from .common import SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_REFRESH_TOKEN, SimulatorMixin, make_po
@@ -46,9 +48,13 @@ class TestPurchaseOrderTour(SimulatorMixin, HttpCase):
 
     def test_acknowledge_purchase_order_tour(self):
         self.sim_reset()
+        late = datetime.now(timezone.utc) - timedelta(hours=30)
         self.sim_post(
             "/_simulator/purchase-orders",
-            [make_po("2TOUR001", [{"ref": "0860123459990", "amount": 3, "unit": "Cases", "size": 6}])],
+            [
+                make_po("2TOUR001", [{"ref": "0860123459990", "amount": 3, "unit": "Cases", "size": 6}]),
+                make_po("2TOUR002", [{"ref": "0860123459990", "amount": 1}], when=late),
+            ],
         )
         self.account.action_import_purchase_orders()
 

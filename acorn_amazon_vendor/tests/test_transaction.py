@@ -325,7 +325,7 @@ class TestTransaction(AmazonVendorCommon):
         self.assertEqual(second.state, "submitted", "the verdict was rolled back with the failing hook")
         self.assertEqual(len(self.order_messages("Amazon accepted")), 1)
 
-        self.check(first, 2)
+        self.check(second, 2)
         self.assertEqual(second.state, "done")
         self.assertEqual([call[2] for call in self.hooks("done")], [first, second])
         self.assertEqual(len(self.order_messages("Amazon accepted")), 1)

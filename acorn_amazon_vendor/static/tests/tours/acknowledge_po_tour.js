@@ -3,6 +3,18 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("acorn_amazon_vendor_acknowledge_po", {
     steps: () => [
         {
+            content: "A PO past Amazon's 24-hour deadline stands out",
+            trigger: ".o_kanban_record:contains('2TOUR002') .ribbon:contains('Overdue')",
+        },
+        {
+            content: "Its deadline is shown in red",
+            trigger: ".o_kanban_record:contains('2TOUR002') .o_amazon_vendor_overdue:contains('Acknowledge before')",
+        },
+        {
+            content: "A fresh PO does not",
+            trigger: ".o_kanban_record:contains('2TOUR001'):not(:has(.ribbon))",
+        },
+        {
             content: "The new PO waits in the To Acknowledge column",
             trigger: ".o_kanban_group:has(.o_column_title:contains('To Acknowledge')) .o_kanban_record:contains('2TOUR001')",
             run: "click",
