@@ -4,7 +4,7 @@ registry.category("web_tour.tours").add("acorn_amazon_vendor_acknowledge_po", {
     steps: () => [
         {
             content: "A PO past Amazon's 24-hour deadline stands out",
-            trigger: ".o_kanban_record:contains('2TOUR002') .ribbon:contains('Overdue')",
+            trigger: ".o_kanban_record:contains('2TOUR002') .o_amazon_vendor_overdue_badge:contains('Overdue')",
         },
         {
             content: "Its deadline is shown in red",
@@ -12,7 +12,7 @@ registry.category("web_tour.tours").add("acorn_amazon_vendor_acknowledge_po", {
         },
         {
             content: "A fresh PO does not",
-            trigger: ".o_kanban_record:contains('2TOUR001'):not(:has(.ribbon))",
+            trigger: ".o_kanban_record:contains('2TOUR001'):not(:has(.o_amazon_vendor_overdue_badge))",
         },
         {
             content: "The new PO waits in the To Acknowledge column",
