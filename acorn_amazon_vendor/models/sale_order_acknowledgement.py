@@ -75,13 +75,19 @@ class SaleOrder(models.Model):
         if failed or busy:
             message = "\n".join(failed.mapped("error_message") + busy)
             return notification(_("Acknowledgement not sent"), message, "danger")
-        if transactions.filtered(lambda t: t.state in ("draft", "unknown")):
+        if transactions.filtered(lambda t: t.state == "unknown"):
             return notification(
                 _("Acknowledgement on its way"),
                 _(
-                    "Amazon did not answer clearly; ACORN makes sure it arrives once and shows Amazon's verdict "
-                    "on the order."
+                    "Amazon's answer was lost. ACORN asks Amazon whether it arrived before sending anything again; "
+                    "the verdict appears on the order."
                 ),
+                "warning",
+            )
+        if transactions.filtered(lambda t: t.state == "draft"):
+            return notification(
+                _("Acknowledgement on its way"),
+                _("Amazon is busy right now: ACORN sends it again within minutes; the verdict appears on the order."),
                 "warning",
             )
         return notification(

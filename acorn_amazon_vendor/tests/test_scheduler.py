@@ -69,11 +69,22 @@ class TestScheduler(AmazonVendorPoCommon):
     def test_account_interval_sets_the_next_import(self):
         self.second.po_import_interval = 15
         self.account.po_next_import_at = fields.Datetime.now() + LATER
+        before = fields.Datetime.now()
 
         self.run_cron(self.cron)
 
-        self.assertLess(self.second.po_next_import_at, fields.Datetime.now() + timedelta(minutes=16))
+        self.assertLessEqual(self.second.po_next_import_at, before + timedelta(minutes=15, seconds=5))
         self.assertFalse(self.account.po_last_import_at, "an account not due is left alone")
+
+    def test_hourly_means_hourly_despite_the_scheduler_waking_late(self):
+        """Due at 11:00:02, the run of 11:00:00 takes it, not the one of 11:15."""
+        self.account.po_next_import_at = fields.Datetime.now() + timedelta(seconds=30)
+        self.second.po_next_import_at = fields.Datetime.now() + timedelta(minutes=5)
+
+        self.run_cron(self.cron)
+
+        self.assertTrue(self.account.po_last_import_at)
+        self.assertFalse(self.second.po_last_import_at)
 
     def test_import_now_leaves_the_schedule_alone(self):
         planned = fields.Datetime.now() + timedelta(minutes=40)

@@ -457,59 +457,47 @@ class Suite:
             numbers = numbers + ["cursor-not-advanced"]
         self.measure(name, accounts, numbers)
 
-    def storm_429(self, name):
+    def acknowledged_under_faults(self, name, count, faults, import_faults=()):
+        """Import ``count`` POs (under ``import_faults``), then acknowledge them all under ``faults``."""
         account = self.account(name)
         self.only_active(account)
-        numbers = self.load_pos(30)
-        self.sim.configure(
-            faults=[
-                {"operation": "getPurchaseOrders", "status": 429, "count": 4},
-                {"operation": ACK, "status": 429, "count": 14},
-                {"operation": "getTransaction", "status": 429, "count": 6},
-            ]
-        )
+        numbers = self.load_pos(count)
+        self.sim.configure(faults=list(import_faults))
         self.run_cron("import")
+        self.sim.configure(faults=list(faults))
         self.acknowledge(self.order_ids(account, numbers))
         self.settle_submissions(account)
         self.measure(name, [account], numbers, acknowledged=numbers)
 
-    def bursts_5xx(self, name):
-        account = self.account(name)
-        self.only_active(account)
-        numbers = self.load_pos(20)
-        self.sim.configure(
+    def storm_429(self, name):
+        self.acknowledged_under_faults(
+            name,
+            30,
             faults=[
-                {"operation": "getPurchaseOrders", "status": 503, "count": 3},
+                {"operation": ACK, "status": 429, "count": 14},
+                {"operation": "getTransaction", "status": 429, "count": 6},
+            ],
+            import_faults=[{"operation": "getPurchaseOrders", "status": 429, "count": 4}],
+        )
+
+    def bursts_5xx(self, name):
+        self.acknowledged_under_faults(
+            name,
+            20,
+            faults=[
                 {"operation": ACK, "status": 500, "processed": True, "count": 3},
                 {"operation": ACK, "status": 503, "count": 3},
                 {"operation": "getTransaction", "status": 500, "count": 2},
-            ]
+            ],
+            import_faults=[{"operation": "getPurchaseOrders", "status": 503, "count": 3}],
         )
-        self.run_cron("import")
-        self.acknowledge(self.order_ids(account, numbers))
-        self.settle_submissions(account)
-        self.measure(name, [account], numbers, acknowledged=numbers)
 
     def answer_after_timeout(self, name):
-        account = self.account(name)
-        self.only_active(account)
-        numbers = self.load_pos(8)
-        self.run_cron("import")
         # The client waits 2 s; Amazon answers after 3.5 s, having taken the acknowledgement.
-        self.sim.configure(faults=[{"operation": ACK, "delay": 3.5, "count": 3}])
-        self.acknowledge(self.order_ids(account, numbers))
-        self.settle_submissions(account)
-        self.measure(name, [account], numbers, acknowledged=numbers)
+        self.acknowledged_under_faults(name, 8, faults=[{"operation": ACK, "delay": 3.5, "count": 3}])
 
     def unreadable_answer(self, name):
-        account = self.account(name)
-        self.only_active(account)
-        numbers = self.load_pos(8)
-        self.run_cron("import")
-        self.sim.configure(faults=[{"operation": ACK, "malformed": True, "count": 4}])
-        self.acknowledge(self.order_ids(account, numbers))
-        self.settle_submissions(account)
-        self.measure(name, [account], numbers, acknowledged=numbers)
+        self.acknowledged_under_faults(name, 8, faults=[{"operation": ACK, "malformed": True, "count": 4}])
 
     def killed_mid_batch(self, name):
         account = self.account(name)
