@@ -74,6 +74,17 @@ class AmazonVendorAccount(models.Model):
         help="Once Amazon accepts an acknowledgement, confirm the sale order for the accepted and "
         "backordered quantities; rejected quantities come off its lines.",
     )
+    asn_approval = fields.Selection(
+        [
+            ("auto", "Sent automatically after validation"),
+            ("manager", "Approved by a stock manager"),
+        ],
+        string="Shipment Notices",
+        default="auto",
+        required=True,
+        help="How the ASN of a validated delivery goes to Amazon: a few minutes after validation (the warehouse "
+        "can hold it meanwhile), or once a stock manager approved what will be sent.",
+    )
     product_mapping_ids = fields.One2many("amazon.vendor.product", "account_id", string="Product Mappings")
     purchase_order_count = fields.Integer(compute="_compute_purchase_order_count")
 

@@ -12,3 +12,5 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_RETENTION_DAYS,
         help="Exchanges with Amazon older than this are deleted every night. 0 keeps them forever.",
     )
+    amazon_vendor_gs1_prefix = fields.Char(related="company_id.amazon_vendor_gs1_prefix", readonly=False)
+    amazon_vendor_sscc_extension = fields.Char(related="company_id.amazon_vendor_sscc_extension", readonly=False)

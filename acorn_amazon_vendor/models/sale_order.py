@@ -274,6 +274,11 @@ class SaleOrder(models.Model):
                 account._amazon_vendor_sync_as_system()._amazon_vendor_sync_po_status(orders.sudo())
         return True
 
+    def _amazon_vendor_is_collect(self):
+        """Amazon arranges the freight (Collect): the PO gives a ship window and no delivery window."""
+        self.ensure_one()
+        return bool(self.amazon_vendor_ship_window_start and not self.amazon_vendor_delivery_window_start)
+
     # ------------------------------------------------------------------ submissions
 
     def _amazon_vendor_transaction_done(self, transaction):

@@ -8,6 +8,7 @@ from . import (
     test_sales_without_amazon,
     test_scheduler,
     test_security,
+    test_shipping,
     test_tour,
     test_transaction,
 )

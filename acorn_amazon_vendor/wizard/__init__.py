@@ -1,1 +1,6 @@
-from . import amazon_vendor_ack_wizard, amazon_vendor_po_import_wizard
+from . import (
+    amazon_vendor_ack_wizard,
+    amazon_vendor_asn_wizard,
+    amazon_vendor_pallet_wizard,
+    amazon_vendor_po_import_wizard,
+)

@@ -1,0 +1,1 @@
+"""Amazon-arranged freight (Collect): transport requests, Amazon's reference and carrier labels."""
