@@ -85,6 +85,17 @@ class AmazonVendorAccount(models.Model):
         help="How the ASN of a validated delivery goes to Amazon: a few minutes after validation (the warehouse "
         "can hold it meanwhile), or once a stock manager approved what will be sent.",
     )
+    asn_label_format = fields.Selection(
+        [("pdf", "PDF (4x6 in)"), ("zpl", "ZPL (Zebra printers)")],
+        string="Carton Labels",
+        default="pdf",
+        required=True,
+        help="The format of the GS1 labels printed from Amazon deliveries.",
+    )
+    asn_label_print = fields.Boolean(
+        string="Print Labels at Validation",
+        help="Print the labels of every carton and pallet when an Amazon delivery is validated.",
+    )
     product_mapping_ids = fields.One2many("amazon.vendor.product", "account_id", string="Product Mappings")
     purchase_order_count = fields.Integer(compute="_compute_purchase_order_count")
 

@@ -101,7 +101,7 @@ def check_group(env, xmlid):
     group = env.ref(xmlid)
     raise AccessError(
         env._(
-            "This action is reserved to Amazon Vendor Central users of the group %(group)s.",
+            "This action is reserved to the group %(group)s.",
             group=group.sudo().full_name,
         )
     )

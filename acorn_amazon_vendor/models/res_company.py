@@ -8,6 +8,28 @@ GS1_PREFIX_RE = re.compile(r"^\d{6,12}$")
 SSCC_SEQUENCE_CODE = "acorn_amazon_vendor.sscc"
 
 
+def next_ssccs(sequence, extension, prefix, count):
+    """``count`` SSCC-18s: extension digit, GS1 prefix, the next serials of ``sequence``, check digit.
+
+    :raise UserError: when the prefix's serials are used up
+    """
+    serial_digits = 16 - len(prefix)
+    ssccs = []
+    for _index in range(count):
+        serial = int(sequence.next_by_id())
+        if serial >= 10**serial_digits:
+            raise UserError(
+                sequence.env._(
+                    "The SSCC serials of GS1 prefix %(prefix)s are used up: ask GS1 for another prefix or change "
+                    "the extension digit.",
+                    prefix=prefix,
+                )
+            )
+        body = f"{extension}{prefix}{serial:0{serial_digits}d}"
+        ssccs.append(body + str(get_barcode_check_digit(body + "0")))
+    return ssccs
+
+
 class ResCompany(models.Model):
     _inherit = "res.company"
 
@@ -61,22 +83,7 @@ class ResCompany(models.Model):
                     company=self.name,
                 )
             )
-        serial_digits = 16 - len(prefix)
-        sequence = self._amazon_vendor_sscc_sequence()
-        ssccs = []
-        for _index in range(count):
-            serial = int(sequence.next_by_id())
-            if serial >= 10**serial_digits:
-                raise UserError(
-                    _(
-                        "The SSCC serials of GS1 prefix %(prefix)s are used up: ask GS1 for another prefix or "
-                        "change the extension digit.",
-                        prefix=prefix,
-                    )
-                )
-            body = f"{self.amazon_vendor_sscc_extension or '0'}{prefix}{serial:0{serial_digits}d}"
-            ssccs.append(body + str(get_barcode_check_digit(body + "0")))
-        return ssccs
+        return next_ssccs(self._amazon_vendor_sscc_sequence(), self.amazon_vendor_sscc_extension or "0", prefix, count)
 
     def _amazon_vendor_sscc_sequence(self):
         code = f"{SSCC_SEQUENCE_CODE}.{self.amazon_vendor_sscc_extension or '0'}{self.amazon_vendor_gs1_prefix}"

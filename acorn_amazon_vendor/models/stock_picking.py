@@ -30,6 +30,10 @@ ASN_STATES = [
     ("done", "Accepted by Amazon"),
     ("error", "Rejected by Amazon"),
 ]
+LABEL_REPORTS = {
+    "pdf": "acorn_amazon_vendor.action_report_amazon_vendor_package_label",
+    "zpl": "acorn_amazon_vendor.action_report_amazon_vendor_package_label_zpl",
+}
 SHIPMENT_TYPES = [
     ("SmallParcel", "Small Parcel"),
     ("LessThanTruckLoad", "Less than Truckload (LTL)"),
@@ -196,6 +200,22 @@ class StockPicking(models.Model):
             "context": {"default_picking_id": self.id},
         }
 
+    def action_amazon_vendor_print_labels(self):
+        """The GS1 labels of every carton and pallet of the delivery, in the account's format."""
+        check_group(self.env, "stock.group_stock_user")
+        packages = self._amazon_vendor_cartons() | self._amazon_vendor_pallets()
+        if not packages:
+            raise UserError(_("Put the goods in packs first: the labels are those of the cartons and pallets."))
+        label_format = self.sudo().amazon_vendor_account_id[:1].asn_label_format
+        return self.env.ref(LABEL_REPORTS["zpl" if label_format == "zpl" else "pdf"]).report_action(packages)
+
+    def button_validate(self):
+        result = super().button_validate()
+        printed = self.filtered(lambda p: p.state == "done" and p.amazon_vendor_account_id)
+        if result is True and len(printed) == 1 and printed.sudo().amazon_vendor_account_id.asn_label_print:
+            return printed.action_amazon_vendor_print_labels()
+        return result
+
     def _put_in_pack(self, move_line_ids):
         package = super()._put_in_pack(move_line_ids)
         amazon = self.filtered("amazon_vendor_account_id")
@@ -206,10 +226,32 @@ class StockPicking(models.Model):
 
     # ------------------------------------------------------------------ validation
 
+    def _pre_action_done_hook(self):
+        for picking in self.filtered("amazon_vendor_account_id"):
+            picking._amazon_vendor_check_container_codes()
+        return super()._pre_action_done_hook()
+
+    def _amazon_vendor_check_container_codes(self):
+        """Every carton and pallet leaves with an SSCC (or Amazon's own code): refuse to validate
+        when neither can be given, rather than ship cartons Amazon cannot receive against the ASN."""
+        packages = self._amazon_vendor_cartons() | self._amazon_vendor_pallets()
+        missing = packages.filtered(lambda package: not package._amazon_vendor_container_code()[0])
+        if missing and not self.company_id.amazon_vendor_gs1_prefix:
+            raise UserError(
+                _(
+                    "Amazon receives every carton and pallet by its SSCC, and %(company)s has no GS1 company prefix "
+                    "to make them from. Set it in Settings > Amazon Vendor, or enter Amazon's container code (AMZNCC) "
+                    "on these packages: %(packages)s.",
+                    company=self.company_id.name,
+                    packages=", ".join(missing.mapped("name")),
+                )
+            )
+
     def _action_done(self):
         result = super()._action_done()
         for picking in self.filtered(lambda p: p.amazon_vendor_account_id and p.state == "done"):
-            picking._amazon_vendor_after_validation()
+            # The warehouse user validating needs no right on the Amazon account.
+            picking.sudo()._amazon_vendor_after_validation()
         return result
 
     def _amazon_vendor_after_validation(self):
@@ -276,9 +318,9 @@ class StockPicking(models.Model):
         :raise UserError: naming every reason the ASN cannot go
         """
         check_group(self.env, "stock.group_stock_user")
-        for picking in self:
-            if picking.amazon_vendor_account_id.asn_approval == "manager":
-                check_group(self.env, "stock.group_stock_manager")
+        # Warehouse staff send ASNs without any right on the Amazon account itself.
+        if "manager" in self.sudo().amazon_vendor_account_id.mapped("asn_approval"):
+            check_group(self.env, "stock.group_stock_manager")
         self.check_access("write")
         if self.env.context.get("amazon_vendor_preview"):
             return self.env["amazon.vendor.asn.wizard"]._amazon_vendor_open(self)
@@ -348,6 +390,9 @@ class StockPicking(models.Model):
         self.ensure_one()
         Transaction = self.env["amazon.vendor.transaction"]
         Transaction._amazon_vendor_lock_document(self)
+        if self.company_id.amazon_vendor_gs1_prefix:
+            # A prefix set since validation: the packages get their SSCCs now.
+            (self._amazon_vendor_cartons() | self._amazon_vendor_pallets())._amazon_vendor_assign_ssccs(self.company_id)
         problems = self._amazon_vendor_submission_problems(confirmation_type)
         if problems:
             self._amazon_vendor_block(problems)

@@ -127,7 +127,7 @@ class StockPicking(models.Model):
                         "%(unit)s of %(size)s.",
                         po=po,
                         seq=seq,
-                        amount=float_round(amount, 3),
+                        amount=_amount(amount),
                         unit=sale_line.amazon_vendor_ordered_uom,
                         size=sale_line.amazon_vendor_unit_size,
                     )
@@ -143,7 +143,7 @@ class StockPicking(models.Model):
                         "acknowledged to Amazon.",
                         po=po,
                         seq=seq,
-                        delivered=float_round(delivered, 3),
+                        delivered=_amount(delivered),
                         acknowledged=acknowledged,
                     )
                 )
@@ -332,6 +332,12 @@ class StockPicking(models.Model):
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _amount(value):
+    """A quantity for a sentence: 10, not 10.0; 2.5 stays 2.5."""
+    value = float_round(value, 3)
+    return int(value) if value == int(value) else value
 
 
 def _decimal(value):

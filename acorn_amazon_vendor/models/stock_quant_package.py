@@ -111,7 +111,9 @@ class StockQuantPackage(models.Model):
         for pallet in self - cartons:
             loaded = sum(weights.get(carton, 0.0) for carton in pallet.amazon_vendor_carton_ids)
             weights[pallet] = pallet.shipping_weight or (pallet.package_type_id.base_weight + loaded)
-        return unit, {package: odoo_uom._compute_quantity(weight, amazon_uom) for package, weight in weights.items()}
+        return unit, {
+            package: odoo_uom._compute_quantity(weight, amazon_uom, round=False) for package, weight in weights.items()
+        }
 
     def _amazon_vendor_dimensions(self, region):
         """(length, width, height) of the package type in Amazon's unit of ``region``, or None.
@@ -126,6 +128,8 @@ class StockQuantPackage(models.Model):
             kind = package.package_type_id
             sides = (kind.packaging_length, kind.width, kind.height)
             dimensions[package] = (
-                tuple(odoo_uom._compute_quantity(side, amazon_uom) for side in sides) if kind and all(sides) else None
+                tuple(odoo_uom._compute_quantity(side, amazon_uom, round=False) for side in sides)
+                if kind and all(sides)
+                else None
             )
         return unit, dimensions

@@ -47,7 +47,8 @@ class AmazonVendorShippingCommon(AmazonVendorPoCommon):
 
     def prepaid_po(self, number, items, **kwargs):
         """An Amazon PO the vendor ships (a delivery window, no Amazon-arranged freight)."""
-        when = kwargs.pop("when", None) or datetime.now(timezone.utc) - timedelta(hours=2)
+        # Placed minutes ago: inside the import's look-back window even after earlier imports.
+        when = kwargs.pop("when", None) or datetime.now(timezone.utc) - timedelta(minutes=5)
         window = f"{amz_time(when + timedelta(days=3))}--{amz_time(when + timedelta(days=6))}"
         return make_po(number, items, when=when, deliveryWindow=window, **kwargs)
 
