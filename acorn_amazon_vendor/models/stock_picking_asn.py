@@ -19,6 +19,15 @@ from ..spapi.timeutil import to_amz
 TRUCK_TYPES = ("TruckLoad", "LessThanTruckLoad")
 DEFAULT_TRANSIT = timedelta(days=3)
 FUTURE_TOLERANCE = timedelta(minutes=5)
+PACKAGE_FIELDS = [
+    "name",
+    "package_type_id",
+    "shipping_weight",
+    "amazon_vendor_sscc",
+    "amazon_vendor_amzncc",
+    "amazon_vendor_pallet_id",
+    "amazon_vendor_tracking_ref",
+]
 
 
 class StockPicking(models.Model):
@@ -31,8 +40,13 @@ class StockPicking(models.Model):
 
     def _amazon_vendor_shipped_lines(self):
         """{move line: (sale line, Amazon amount)} for every move line that ships something."""
+        lines = self.move_line_ids
+        # One query per model for the whole truck (the ORM would read 1,000 records at a time).
+        lines.fetch(["quantity", "product_uom_id", "product_id", "lot_id", "result_package_id", "move_id"])
+        lines.move_id.fetch(["sale_line_id"])
+        lines.result_package_id.fetch(PACKAGE_FIELDS)
         shipped = {}
-        for line in self.move_line_ids.filtered(lambda ml: ml.quantity > 0):
+        for line in lines.filtered(lambda ml: ml.quantity > 0):
             sale_line = line.move_id.sale_line_id
             amount = None
             if sale_line.amazon_vendor_item_sequence:
@@ -261,7 +275,11 @@ class StockPicking(models.Model):
         cartons, pallets = self._amazon_vendor_cartons(), self._amazon_vendor_pallets()
         weight_unit, weights = (cartons | pallets)._amazon_vendor_weights(self, region)
         length_unit, dimensions = (cartons | pallets)._amazon_vendor_dimensions(region)
+        pallets.fetch([*PACKAGE_FIELDS, "amazon_vendor_carton_ids"])
         sequence = {carton: str(index) for index, carton in enumerate(cartons.sorted(lambda c: (c.name, c.id)), 1)}
+        by_carton = defaultdict(dict)
+        for line, value in shipped.items():
+            by_carton[line.result_package_id][line] = value
         vals = {
             "shipmentIdentifier": self.amazon_vendor_shipment_identifier,
             "shipmentConfirmationType": confirmation_type,
@@ -281,7 +299,8 @@ class StockPicking(models.Model):
                 | {
                     "cartonSequenceNumber": sequence[carton],
                     "items": [
-                        _item_vals(key, amount, reference=True) for key, amount in _group_items(shipped, carton).items()
+                        _item_vals(key, amount, reference=True)
+                        for key, amount in _group_items(by_carton[carton]).items()
                     ],
                 }
                 for carton in cartons.sorted(lambda c: int(sequence[c]))
@@ -344,12 +363,12 @@ def _decimal(value):
     return f"{value:.2f}"
 
 
-def _group_items(shipped, carton=None):
+def _group_items(shipped):
     """{(PO, item sequence, identifiers, unit, unit size, lot, expiry): Amazon amount} of the
-    shipped lines (of ``carton``)."""
+    shipped lines."""
     grouped = defaultdict(float)
     for line, (sale_line, amount) in shipped.items():
-        if amount is None or (carton is not None and line.result_package_id != carton):
+        if amount is None:
             continue
         lot = line.lot_id
         expiry = getattr(lot, "expiration_date", False)
