@@ -2,6 +2,8 @@
 
 import base64
 import copy
+import uuid
+from datetime import timedelta
 
 from . import validation
 from .common import check_enum, check_span, fmt_iso, paginate, parse_iso, parse_limit
@@ -13,6 +15,11 @@ LABEL_PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 288 432]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
+# The carrier Amazon assigns to every Collect transport request.
+CARRIER = {"name": "Simulated Amazon Freight Partner", "code": "SAFP"}
+# Amazon schedules a pickup a day ahead at the earliest.
+PICKUP_NOTICE = timedelta(days=1)
+TRUCK_MODES = ("TruckLoad", "LessThanTruckLoad")
 
 
 def _po_numbers_of_confirmation(conf):
@@ -72,6 +79,73 @@ def _confirmation_as_shipment(conf):
     return copy.deepcopy(shipment)
 
 
+def _transport_request(sim, ident):
+    """The Collect transport request (SubmitShipments New) stored under ``ident``, or None."""
+    shipment = sim.shipments.get(ident)
+    if shipment and ident not in sim.confirmations and shipment.get("shipmentFreightTerm") != "Prepaid":
+        return shipment
+    return None
+
+
+def _reference_errors(sim, conf, where):
+    """Amazon's ARN rules: an ASN of Collect freight carries the ARN Amazon gave its transport."""
+    arn, ident = conf.get("amazonReferenceNumber"), conf["shipmentIdentifier"]
+    request = _transport_request(sim, ident)
+    expected = (request or {}).get("buyerReferenceNumber")
+    if expected and not arn:
+        return [
+            validation.error(
+                f"{where}: amazonReferenceNumber is mandatory for Collect shipment {ident}.",
+                f"Send the Amazon Reference Number {expected} of its transport request.",
+            )
+        ]
+    if expected and arn != expected:
+        return [validation.error(f"{where}: amazonReferenceNumber {arn} is not the one of shipment {ident}.")]
+    if arn and not any(s.get("buyerReferenceNumber") == arn for s in sim.shipments.values()):
+        return [validation.error(f"{where}: amazonReferenceNumber {arn} does not exist.")]
+    return []
+
+
+def _shipped_request(request, shipment):
+    """A transport request once its ASN arrived: Amazon's references kept, the ASN's facts added."""
+    merged = copy.deepcopy(request)
+    transport = {**(request.get("transportationDetails") or {}), **(shipment.get("transportationDetails") or {})}
+    merged.update({k: v for k, v in shipment.items() if k not in ("buyerReferenceNumber", "transactionDate")})
+    merged["transportationDetails"] = transport
+    merged["shipmentStatusDetails"] = [
+        *(request.get("shipmentStatusDetails") or []),
+        {"shipmentStatus": "Shipped", "shipmentStatusDate": shipment["currentshipmentStatusDate"]},
+    ]
+    return merged
+
+
+def _amazon_assigns(sim, stored):
+    """What Amazon adds to a Collect transport request it accepted: the ARN, a carrier, a pickup."""
+    if stored.get("shipmentFreightTerm") == "Prepaid":
+        return stored
+    now = sim.now()
+    stored.setdefault("buyerReferenceNumber", f"{uuid.uuid4().int % 10**10:010d}")
+    pickup = dict(stored.get("collectFreightPickupDetails") or {})
+    earliest = now + PICKUP_NOTICE
+    requested = parse_iso(pickup["requestedPickUp"]) if pickup.get("requestedPickUp") else earliest
+    pickup.setdefault("scheduledPickUp", fmt_iso(max(requested, earliest)))
+    pickup.setdefault("carrierAssignmentDate", fmt_iso(now))
+    stored["collectFreightPickupDetails"] = pickup
+    transport = dict(stored.get("transportationDetails") or {})
+    pallets = any(c.get("containerType") == "pallet" for c in stored.get("containers") or [])
+    transport.setdefault("shipMode", "LessThanTruckLoad" if pallets else "SmallParcel")
+    transport.setdefault("transportationMode", "Road")
+    transport.setdefault("carrierDetails", {**CARRIER, "shipmentReferenceNumber": f"{uuid.uuid4().int % 10**9:09d}"})
+    stored["transportationDetails"] = transport
+    stored["currentShipmentStatus"] = "CarrierAssigned"
+    stored["currentshipmentStatusDate"] = fmt_iso(now)
+    stored["shipmentStatusDetails"] = [
+        {"shipmentStatus": "Created", "shipmentStatusDate": fmt_iso(now)},
+        {"shipmentStatus": "CarrierAssigned", "shipmentStatusDate": fmt_iso(now)},
+    ]
+    return stored
+
+
 def submit_shipment_confirmations(sim, req):
     """POST /vendor/shipping/v1/shipmentConfirmations"""
     confirmations = validation.require_list(req.body, "shipmentConfirmations")
@@ -92,14 +166,20 @@ def submit_shipment_confirmations(sim, req):
                 )
             seen.add(ident)
             errors += _unknown_pos(sim, _po_numbers_of_confirmation(conf), where)
+            errors += _reference_errors(sim, conf, where)
 
     def apply():
         for conf in confirmations:
-            sim.confirmations[conf["shipmentIdentifier"]] = copy.deepcopy(conf)
+            ident = conf["shipmentIdentifier"]
+            request = _transport_request(sim, ident)
+            sim.confirmations[ident] = copy.deepcopy(conf)
             shipment = _confirmation_as_shipment(conf)
-            shipment["shipmentCreateDate"] = fmt_iso(sim.now())
-            shipment["packageLabelCreateDate"] = fmt_iso(sim.now())
-            sim.shipments[conf["shipmentIdentifier"]] = shipment
+            if request:
+                shipment = _shipped_request(request, shipment)
+            else:
+                shipment["shipmentCreateDate"] = fmt_iso(sim.now())
+                shipment["packageLabelCreateDate"] = fmt_iso(sim.now())
+            sim.shipments[ident] = shipment
 
     transaction_id = sim.record_submission("SubmitShipmentConfirmations", req.body, errors, apply)
     return 202, {"payload": {"transactionId": transaction_id}}
@@ -118,6 +198,8 @@ def submit_shipments(sim, req):
                 errors.append(validation.error(f"{where}: vendorShipmentIdentifier {ident} has already been used."))
             if shipment["transactionType"] == "Cancel" and ident not in sim.shipments:
                 errors.append(validation.error(f"{where}: shipment {ident} does not exist."))
+            elif shipment["transactionType"] == "Cancel" and ident in sim.confirmations:
+                errors.append(validation.error(f"{where}: shipment {ident} has shipped and cannot be cancelled."))
             numbers = [po.get("purchaseOrderNumber") for po in shipment.get("purchaseOrders") or []]
             errors += _unknown_pos(sim, [n for n in numbers if n], where)
 
@@ -131,7 +213,7 @@ def submit_shipments(sim, req):
             stored.setdefault("shipmentCreateDate", fmt_iso(sim.now()))
             stored.setdefault("currentShipmentStatus", "Created")
             stored.setdefault("packageLabelCreateDate", fmt_iso(sim.now()))
-            sim.shipments[ident] = stored
+            sim.shipments[ident] = _amazon_assigns(sim, stored)
 
     transaction_id = sim.record_submission("SubmitShipments", req.body, errors, apply)
     return 202, {"payload": {"transactionId": transaction_id}}
@@ -201,6 +283,7 @@ def get_shipment_details(sim, req):
 def _label(shipment):
     ident = shipment["vendorShipmentIdentifier"]
     tracking = "1Z" + "".join(c for c in ident.upper() if c.isalnum())[-14:].rjust(14, "0")
+    mode = (shipment.get("transportationDetails") or {}).get("shipMode")
     info = {
         "vendorDetails": {"sellingParty": shipment["sellingParty"], "vendorShipmentIdentifier": ident},
         "shipToParty": shipment["shipToParty"],
@@ -208,7 +291,7 @@ def _label(shipment):
         "warehouseId": shipment["shipToParty"].get("partyId"),
         "masterTrackingId": tracking,
         "totalLabelCount": 1,
-        "shipMode": "SmallParcel",
+        "shipMode": "LTL" if mode in TRUCK_MODES else "SmallParcel",
     }
     if shipment.get("buyerReferenceNumber"):
         info["buyerReferenceNumber"] = shipment["buyerReferenceNumber"]

@@ -26,9 +26,9 @@ OPERATIONS = {
         "shipment",
         "shipmentConfirmations",
         "submit_shipment_confirmations",
-        "_amazon_vendor_find_shipments",
+        "_amazon_vendor_find_confirmations",
     ),
-    "SubmitShipments": ("shipment", "shipments", "submit_shipments", "_amazon_vendor_find_shipments"),
+    "SubmitShipments": ("shipment", "shipments", "submit_shipments", "_amazon_vendor_find_transports"),
     # getInvoice needs the marketplace of the invoice, which invoicing brings.
     "submitInvoices": ("invoice", "invoices", "submit_invoices", None),
 }

@@ -309,12 +309,38 @@ class AmazonVendorTransaction(models.Model):
         return True
 
     @api.model
-    def _amazon_vendor_find_shipments(self, client, shipments):
-        """True when GetShipmentDetails knows every shipment identifier of the payload."""
+    def _amazon_vendor_find_confirmations(self, client, confirmations):
+        """True when GetShipmentDetails shows every ASN of the payload as confirmed.
+
+        A Collect delivery's transport request shares the identifier and is listed before any
+        ASN: only a shipment confirmed at this very confirmation date (or shipped, for an
+        original ASN) is this submission.
+        """
+        for confirmation in confirmations:
+            sent = to_amz(confirmation["shipmentConfirmationDate"])
+            found = client.get_shipment_details(vendor_shipment_identifier=confirmation["shipmentIdentifier"]).get(
+                "shipments"
+            )
+            dates = {
+                to_amz(shipment["shipmentConfirmDate"])
+                for shipment in found or []
+                if shipment.get("shipmentConfirmDate")
+            }
+            shipped = any(shipment.get("currentShipmentStatus") == "Shipped" for shipment in found or [])
+            original = confirmation.get("shipmentConfirmationType") != "Replace"
+            if sent not in dates and not (original and shipped and not dates):
+                return False
+        return True
+
+    @api.model
+    def _amazon_vendor_find_transports(self, client, shipments):
+        """True when Amazon holds what the transport requests asked: a New request is listed by
+        GetShipmentDetails, a Cancel is no longer."""
         for shipment in shipments:
-            identifier = shipment.get("shipmentIdentifier") or shipment.get("vendorShipmentIdentifier")
-            found = client.get_shipment_details(vendor_shipment_identifier=identifier).get("shipments")
-            if not found:
+            found = client.get_shipment_details(vendor_shipment_identifier=shipment["vendorShipmentIdentifier"]).get(
+                "shipments"
+            )
+            if bool(found) == (shipment.get("transactionType") == "Cancel"):
                 return False
         return True
 

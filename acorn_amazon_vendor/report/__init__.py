@@ -1,1 +1,1 @@
-from . import gs1_label
+from . import amazon_vendor_package_label, gs1_label

@@ -215,7 +215,7 @@ class TestShipping(AmazonVendorShippingCommon):
         picking._amazon_vendor_cartons().amazon_vendor_tracking_ref = "1ZPARTIAL"
         picking.move_ids.picked = True
         action = picking.button_validate()
-        self.env["stock.backorder.confirmation"].with_context(action["context"]).process()
+        self.env["stock.backorder.confirmation"].with_context(**action["context"]).process()
         backorder = picking.backorder_ids
         self.assertTrue(backorder)
 

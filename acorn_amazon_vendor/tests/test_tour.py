@@ -1,7 +1,8 @@
 from datetime import datetime, timedelta, timezone
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
+from .amazon_orders import amz_time
 from .common import SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_REFRESH_TOKEN, SimulatorMixin, make_po
 
 
@@ -62,3 +63,75 @@ class TestPurchaseOrderTour(SimulatorMixin, HttpCase):
 
         [submission] = self.sim_get("/_simulator/submissions", operation="submitAcknowledgement")
         self.assertEqual(submission["body"]["acknowledgements"][0]["purchaseOrderNumber"], "2TOUR001")
+
+
+@tagged("post_install", "-at_install")
+class TestShippingTour(SimulatorMixin, HttpCase):
+    """A warehouse user outside the Amazon groups packs, palletises, validates, prints and sends."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_simulator()
+        cls.env.ref("base.group_user").implied_ids += cls.env.ref("stock.group_tracking_lot")
+        cls.env.company.amazon_vendor_gs1_prefix = "0614141"
+        warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
+        cls.product = cls.env["product.product"].create(
+            {"name": "Tour Kettle", "barcode": "0860123459983", "is_storable": True, "weight": 1.2}
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.product, warehouse.lot_stock_id, 50)
+        cls.env["stock.package.type"].create(
+            {"name": "Tour pallet", "amazon_vendor_container_type": "pallet", "base_weight": 20}
+        )
+        cls.account = cls.env["amazon.vendor.account"].create(
+            {
+                "name": "Tour Shipping Account",
+                "environment": "simulator",
+                "endpoint_url": cls.sim_url,
+                "lwa_client_id": SIM_CLIENT_ID,
+                "lwa_client_secret": SIM_CLIENT_SECRET,
+                "lwa_refresh_token": SIM_REFRESH_TOKEN,
+                "vendor_code_ids": [(0, 0, {"name": "ACME1", "warehouse_id": warehouse.id})],
+            }
+        )
+        new_test_user(cls.env, login="tour_warehouse", password="tour_warehouse", groups="stock.group_stock_user")
+
+    def test_pack_validate_print_and_send_the_asn(self):
+        self.sim_reset()
+        when = datetime.now(timezone.utc) - timedelta(minutes=5)
+        window = f"{amz_time(when + timedelta(days=3))}--{amz_time(when + timedelta(days=6))}"
+        self.sim_post(
+            "/_simulator/purchase-orders",
+            [make_po("2TOURSHP", [{"ref": "0860123459983", "amount": 4}], when=when, deliveryWindow=window)],
+        )
+        self.account.action_import_purchase_orders()
+        order = self.env["sale.order"].search([("amazon_vendor_po_number", "=", "2TOURSHP")])
+        order.action_amazon_vendor_acknowledge()
+        self._follow()
+        picking = order.picking_ids
+        picking.action_assign()
+
+        self.start_tour(
+            f"/odoo/action-stock.action_picking_tree_all/{picking.id}",
+            "acorn_amazon_vendor_ship_asn",
+            login="tour_warehouse",
+        )
+
+        [submission] = self.sim_get("/_simulator/submissions", operation="SubmitShipmentConfirmations")
+        self.assertTrue(submission["valid"], submission["errors"])
+        [asn] = submission["body"]["shipmentConfirmations"]
+        self.assertEqual(len(asn["cartons"]), 1)
+        self.assertEqual(len(asn["pallets"]), 1)
+        # The browser's last requests hold the test cursor; Amazon's verdict is fetched after them.
+        self._wait_remaining_requests()
+        self._follow()
+        self.start_tour(
+            f"/odoo/action-stock.action_picking_tree_all/{picking.id}",
+            "acorn_amazon_vendor_asn_accepted",
+            login="tour_warehouse",
+        )
+
+    def _follow(self):
+        Transaction = self.env["amazon.vendor.transaction"]
+        Transaction.search([("state", "=", "submitted")]).write({"next_check_at": datetime(2000, 1, 1)})
+        Transaction._cron_check_transactions()

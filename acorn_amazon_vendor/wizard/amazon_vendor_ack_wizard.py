@@ -10,13 +10,15 @@ class AmazonVendorAckWizard(models.TransientModel):
     _description = "Acknowledgement to Send to Amazon"
 
     order_ids = fields.Many2many("sale.order", string="Purchase Orders", required=True, readonly=True)
-    preview = fields.Html(compute="_compute_preview", sanitize=False)
-    can_send = fields.Boolean(compute="_compute_preview")
+    # Filled when the wizard opens, like the ASN preview: what was shown is what is sent.
+    preview = fields.Html(sanitize=False, readonly=True)
+    can_send = fields.Boolean(readonly=True)
 
     @api.model
     def _amazon_vendor_open(self, orders):
         """:return: the action showing the acknowledgement of ``orders`` before it is sent"""
         wizard = self.create({"order_ids": [fields.Command.set(orders.ids)]})
+        wizard._amazon_vendor_build_preview()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Send the Acknowledgement to Amazon"),
@@ -26,8 +28,7 @@ class AmazonVendorAckWizard(models.TransientModel):
             "target": "new",
         }
 
-    @api.depends("order_ids")
-    def _compute_preview(self):
+    def _amazon_vendor_build_preview(self):
         for wizard in self:
             orders = [
                 {

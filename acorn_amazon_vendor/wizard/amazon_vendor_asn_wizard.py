@@ -11,12 +11,15 @@ class AmazonVendorAsnWizard(models.TransientModel):
 
     picking_ids = fields.Many2many("stock.picking", string="Deliveries", required=True, readonly=True)
     replace = fields.Boolean(readonly=True, help="Send a replacement of the ASN Amazon accepted.")
-    preview = fields.Html(compute="_compute_preview", sanitize=False)
-    can_send = fields.Boolean(compute="_compute_preview")
+    # Filled when the wizard opens (a button, so a writable transaction): building the preview
+    # asks Amazon for its current POs and may number the bill of lading, which a screen read may not.
+    preview = fields.Html(sanitize=False, readonly=True)
+    can_send = fields.Boolean(readonly=True)
 
     @api.model
     def _amazon_vendor_open(self, pickings, replace=False):
         wizard = self.create({"picking_ids": [fields.Command.set(pickings.ids)], "replace": replace})
+        wizard._amazon_vendor_build_preview()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Replace the ASN") if replace else self.env._("Send the ASN to Amazon"),
@@ -26,8 +29,7 @@ class AmazonVendorAsnWizard(models.TransientModel):
             "target": "new",
         }
 
-    @api.depends("picking_ids", "replace")
-    def _compute_preview(self):
+    def _amazon_vendor_build_preview(self):
         for wizard in self:
             kind = "Replace" if wizard.replace else "Original"
             entries = []
