@@ -207,7 +207,9 @@ class StockPicking(models.Model):
         if not packages:
             raise UserError(_("Put the goods in packs first: the labels are those of the cartons and pallets."))
         label_format = self.sudo().amazon_vendor_account_id[:1].asn_label_format
-        return self.env.ref(LABEL_REPORTS["zpl" if label_format == "zpl" else "pdf"]).report_action(packages)
+        report = self.env.ref(LABEL_REPORTS["zpl" if label_format == "zpl" else "pdf"])
+        # The labels are GS1 labels, not company documents: never stop on the document layout.
+        return report.report_action(packages, config=False)
 
     def button_validate(self):
         result = super().button_validate()

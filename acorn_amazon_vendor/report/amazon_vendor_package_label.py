@@ -7,6 +7,9 @@ from odoo.exceptions import UserError
 
 from . import gs1_label
 
+# Amazon's receiving staff read the labels, whoever prints them (and a printer rarely has CJK fonts).
+LABEL_LANG = "en_US"
+
 # The widest barcode, quiet zones included, that a 4 in wide label holds (mm).
 BARCODE_MAX_WIDTH_MM = 95.0
 ASN_MODULE_MM = 0.33
@@ -32,6 +35,7 @@ class ReportAmazonVendorPackageLabel(models.AbstractModel):
             "docs": packages,
             "labels": self._amazon_vendor_labels(packages),
             "zoom": gs1_label.wkhtmltopdf_zoom() if pdf else 1.0,
+            "label_lang": LABEL_LANG,
         }
 
     def _amazon_vendor_labels(self, packages):

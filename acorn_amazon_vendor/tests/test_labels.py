@@ -217,6 +217,20 @@ class TestLabels(AmazonVendorShippingCommon, HttpCase):
         self.assertIn("Cartons: 5", text)
         self.assertIn(order.amazon_vendor_po_number, text)
 
+    def test_labels_are_in_english_whoever_prints_them(self):
+        """Amazon's receiving staff read the label, not the Chinese-speaking vendor who prints it."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["acorn_amazon_vendor"], ["zh_CN"], overwrite=True)
+        _picking, cartons, _pallet, _codes = self.packages_and_codes()
+
+        html, _report_type = (
+            self.env["ir.actions.report"].with_context(lang="zh_CN")._render_qweb_html(PDF_REPORT, cartons[:1].ids)
+        )
+
+        self.assertIn("Ship from", str(html))
+        menu = self.env.ref("acorn_amazon_vendor.amazon_vendor_menu").with_context(lang="zh_CN")
+        self.assertEqual(menu.name, "亚马逊供应商", "the user's own screens are in Chinese")
+
     def test_labels_printed_before_validation_match_the_asn(self):
         picking, cartons, _pallet, _codes = self.packages_and_codes()
         self.render_zpl(cartons)

@@ -339,3 +339,15 @@ class TestShipping(AmazonVendorShippingCommon):
         self.assertEqual(len(drawn), 120)
         self.assertEqual(len(set(drawn)), 120, "no SSCC twice")
         self.assertTrue(all(sscc.startswith("0" + GS1_PREFIX) and len(sscc) == 18 for sscc in drawn))
+
+    def test_labels_can_print_at_validation(self):
+        self.account.write({"asn_label_print": True, "asn_label_format": "zpl"})
+        picking, cartons = self.packed_delivery()
+        picking.move_ids.picked = True
+
+        action = picking.button_validate()
+
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(action["report_name"], "acorn_amazon_vendor.report_amazon_label_zpl")
+        labelled = cartons | cartons.amazon_vendor_pallet_id
+        self.assertEqual(sorted(action["context"]["active_ids"]), sorted(labelled.ids))
