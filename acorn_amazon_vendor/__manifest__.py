@@ -29,6 +29,8 @@
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
         "views/stock_picking_collect_views.xml",
+        "views/account_move_views.xml",
+        "views/product_template_views.xml",
         "report/amazon_vendor_label_reports.xml",
         "views/acorn_amazon_vendor_menus.xml",
     ],

@@ -7,7 +7,7 @@ import re
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import auth, control, invoices, orders, reports, shipments
 from .common import ApiError
@@ -96,7 +96,8 @@ def route(method, path):
     for route_method, pattern, operation, handler in COMPILED:
         match = pattern.match(path)
         if match and route_method == method:
-            return operation, handler, match.groupdict()
+            # Path parameters arrive URL-encoded (an invoice number holds "/"): decoded, as Amazon does.
+            return operation, handler, {name: unquote(value) for name, value in match.groupdict().items()}
     return None
 
 

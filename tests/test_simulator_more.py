@@ -173,6 +173,14 @@ def test_invoices_api_reflects_submitted_invoice(api):
     assert wide.status_code == 400
 
 
+def test_invoice_numbers_with_slashes_are_found_by_their_encoded_identifier(api):
+    """Odoo numbers invoices INV/2026/00001: the identifier travels URL-encoded in the path."""
+    submit(api, "/vendor/payments/v1/invoices", {"invoices": [invoice("INV/2026/00001")]})
+    found = api.get("/finances/invoices/2026-06-25/invoices/INV%2F2026%2F00001~ACME1", marketplaceId="ATVPDKIKX0DER")
+    assert found.status_code == 200
+    assert found.json()["invoiceHeader"]["invoiceNumber"] == "INV/2026/00001"
+
+
 def test_invoices_api_schema_shape(api, load_model):
     jsonschema = pytest.importorskip("jsonschema")
 

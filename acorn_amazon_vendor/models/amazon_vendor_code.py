@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..spapi import MARKETPLACES
+
 
 class AmazonVendorCode(models.Model):
     """A vendor code of the Vendor Central account (the PO's sellingParty), routed in Odoo."""
@@ -22,6 +24,11 @@ class AmazonVendorCode(models.Model):
         string="Billed Amazon Entity",
         check_company=True,
         help="The Amazon customer invoiced for this vendor code, when the PO names no billToParty.",
+    )
+    marketplace = fields.Selection(
+        [(code, site) for code, (_id, _region, site) in MARKETPLACES.items()],
+        help="The Amazon store this vendor code sells into. Amazon's Invoices API is read per marketplace; "
+        "empty means the largest of the account's region (Amazon.com, Amazon.de, Amazon.co.jp).",
     )
     active = fields.Boolean(default=True)
 

@@ -29,8 +29,7 @@ OPERATIONS = {
         "_amazon_vendor_find_confirmations",
     ),
     "SubmitShipments": ("shipment", "shipments", "submit_shipments", "_amazon_vendor_find_transports"),
-    # getInvoice needs the marketplace of the invoice, which invoicing brings.
-    "submitInvoices": ("invoice", "invoices", "submit_invoices", None),
+    "submitInvoices": ("invoice", "invoices", "submit_invoices", "_amazon_vendor_find_invoices"),
 }
 # Minutes after submission at which getTransaction is called. Amazon documents that a
 # transaction still Processing 15 minutes after submission, without Failure, went through.

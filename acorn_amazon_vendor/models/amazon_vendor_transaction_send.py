@@ -344,6 +344,22 @@ class AmazonVendorTransaction(models.Model):
                 return False
         return True
 
+    def _amazon_vendor_find_invoices(self, client, invoices):
+        """True when Amazon's accounts payable holds every invoice of the payload (getInvoice by
+        ``number~vendor code`` answers); a 404 means it does not."""
+        for invoice in invoices:
+            code = invoice["remitToParty"]["partyId"]
+            try:
+                client.get_invoice(
+                    f"{invoice['id']}~{code}",
+                    marketplace_id=self.account_id._amazon_vendor_marketplace_id(code),
+                )
+            except spapi.RequestError as error:
+                if error.status == 404:
+                    return False
+                raise
+        return True
+
 
 def _status_shows(status, ack):
     """Does one ``OrderStatus`` carry the acknowledgement ``ack`` (as sent)?"""

@@ -4,6 +4,10 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    invoice_sending_method = fields.Selection(
+        selection_add=[("amazon_vendor", "by Amazon Vendor Central")],
+        ondelete={"amazon_vendor": "set null"},
+    )
     amazon_vendor_party_id = fields.Char(
         string="Amazon Party ID",
         index="btree_not_null",

@@ -87,3 +87,32 @@ class SaleOrderLine(models.Model):
             self.env.ref(xmlid) if xmlid else None,
             self.product_uom,
         )
+
+    def _amazon_vendor_cost_factor(self):
+        """How much of the line's unit of measure Amazon's net cost prices: one each, or one
+        weight unit for an item priced by weight. A price per unit of measure times this factor
+        is Amazon's net cost."""
+        self.ensure_one()
+        xmlid = WEIGHT_UOM_XMLIDS.get(self.amazon_vendor_cost_uom)
+        if not xmlid:
+            size = (self.amazon_vendor_unit_size or 1) if self.amazon_vendor_ordered_uom == "Cases" else 1
+            return self._amazon_vendor_product_quantity(1) / size
+        weight_uom = self.env.ref(xmlid)
+        if self.product_uom.category_id == weight_uom.category_id:
+            return weight_uom._compute_quantity(1, self.product_uom)
+        product_weight_uom = self.product_id.product_tmpl_id._get_weight_uom_id_from_ir_config_parameter()
+        weight = product_weight_uom._compute_quantity(self.product_id.weight, weight_uom)
+        return 1 / weight if weight else 1.0
+
+    def _amazon_vendor_announced_quantity(self):
+        """What left in deliveries whose ASN Amazon accepted, in the line's unit of measure:
+        what Amazon was told it would receive, hence what may be invoiced."""
+        self.ensure_one()
+        moves = self.move_ids.filtered(
+            lambda move: (
+                move.state == "done"
+                and move.location_dest_id.usage == "customer"
+                and move.picking_id.amazon_vendor_asn_state == "done"
+            )
+        )
+        return sum(move.product_uom._compute_quantity(move.quantity, self.product_uom) for move in moves)

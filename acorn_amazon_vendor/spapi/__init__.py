@@ -24,7 +24,7 @@ from .exceptions import (
 from .exchange import Exchange
 from .purchase_order import PurchaseOrder, PurchaseOrderItem, read_purchase_order
 from .redact import redact
-from .regions import LWA_TOKEN_URL, REGIONS, api_endpoint
+from .regions import DEFAULT_MARKETPLACE, LWA_TOKEN_URL, MARKETPLACES, REGIONS, api_endpoint, marketplace_id
 
 __all__ = [
     "SpApiClient",
@@ -43,6 +43,9 @@ __all__ = [
     "Exchange",
     "redact",
     "REGIONS",
+    "MARKETPLACES",
+    "DEFAULT_MARKETPLACE",
+    "marketplace_id",
     "api_endpoint",
     "LWA_TOKEN_URL",
     "PurchaseOrder",

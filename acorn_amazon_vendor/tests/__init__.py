@@ -5,6 +5,7 @@ from . import (
     test_authorization,
     test_collect,
     test_demo_import,
+    test_invoicing,
     test_labels,
     test_purchase_order_import,
     test_sales_without_amazon,

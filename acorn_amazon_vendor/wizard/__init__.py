@@ -1,4 +1,5 @@
 from . import (
+    account_move_send_wizard,
     amazon_vendor_ack_wizard,
     amazon_vendor_asn_wizard,
     amazon_vendor_pallet_wizard,
