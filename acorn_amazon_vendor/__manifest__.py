@@ -30,9 +30,11 @@
         "views/stock_picking_views.xml",
         "views/stock_picking_collect_views.xml",
         "views/account_move_views.xml",
+        "views/amazon_vendor_invoice_number_views.xml",
         "views/product_template_views.xml",
         "report/amazon_vendor_label_reports.xml",
         "views/acorn_amazon_vendor_menus.xml",
+        "report/amazon_vendor_match_report_views.xml",
     ],
     "demo": [
         "data/amazon_vendor_demo.xml",

@@ -109,10 +109,33 @@ def _received_units(sim, number, item):
     return 0
 
 
+def _ordered_cost(sim, number, item):
+    """The PO's net cost of the invoiced item, or None."""
+    record = sim.orders.get(number)
+    if not record:
+        return None
+    for key in ("vendorProductIdentifier", "amazonProductIdentifier"):
+        if item.get(key) is None:
+            continue
+        po_item = next((i for i in record["order"]["orderDetails"]["items"] if str(i.get(key)) == str(item[key])), None)
+        if po_item and po_item.get("netCost"):
+            return _money(po_item["netCost"].get("amount", 0), currency=None)["currencyAmount"]
+    return None
+
+
 def _line(sim, item, currency):
     quantity = to_units(item["invoicedQuantity"])
     unit_cost = _money(item["netCost"].get("amount", 0), currency)
     matched = min(quantity, _received_units(sim, item.get("purchaseOrderNumber"), item))
+    ordered_cost = _ordered_cost(sim, item.get("purchaseOrderNumber"), item)
+    price_variance = round((unit_cost["currencyAmount"] - ordered_cost) * quantity, 2) if ordered_cost else 0.0
+    # Amazon pays what it matched, at the cost it ordered at.
+    paid_cost = min(unit_cost["currencyAmount"], ordered_cost) if ordered_cost else unit_cost["currencyAmount"]
+    reasons = []
+    if quantity > matched:
+        reasons.append({"varianceType": "PQV", "defectTypes": ["SHORTAGES_IN_TRANSIT"]})
+    if price_variance:
+        reasons.append({"varianceType": "PPV", "defectTypes": ["PRODUCT_COST_NOT_REGISTERED"]})
     identifiers = [
         {"itemIdentifierName": name, "itemIdentifierValue": item[key]}
         for key, name in (("amazonProductIdentifier", "ASIN"), ("vendorProductIdentifier", "EAN"))
@@ -130,6 +153,10 @@ def _line(sim, item, currency):
                 "matchedQuantity": matched,
                 "matchedAmount": _money(round(matched * unit_cost["currencyAmount"], 2), currency),
                 "quantityVariance": quantity - matched,
+                "priceVariance": _money(price_variance, currency),
+                "paidQuantity": matched,
+                "paidAmount": _money(round(matched * paid_cost, 2), currency),
+                **({"varianceReasons": reasons} if reasons else {}),
             },
         },
     }

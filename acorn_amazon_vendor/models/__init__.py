@@ -1,6 +1,7 @@
 from . import (
     account_move,
     account_move_amazon_invoice,
+    account_move_line,
     account_move_send,
     amazon_vendor_access_token,
     amazon_vendor_account,
@@ -20,6 +21,7 @@ from . import (
     sale_order_acknowledgement,
     sale_order_amazon_import,
     sale_order_line,
+    sale_order_match,
     stock_package_type,
     stock_picking,
     stock_picking_asn,

@@ -211,6 +211,9 @@ class AccountMove(models.Model):
             raise UserError(_("It cannot go to Amazon:\n%(problems)s", problems="\n".join(problems)))
         invoice = self._amazon_vendor_prepare_invoice_vals()
         self.env["amazon.vendor.invoice.number"]._amazon_vendor_claim(self, invoice)
+        items, _charges, _allowances, _others = self._amazon_vendor_lines()
+        for number, line in enumerate(items, start=1):
+            line.amazon_vendor_item_number = number
         transaction = self.env["amazon.vendor.transaction"]._amazon_vendor_create_submission(
             self.amazon_vendor_account_id, self, SUBMIT_INVOICES, {"invoices": [invoice]}
         )
@@ -263,3 +266,40 @@ class AccountMove(models.Model):
         """Amazon accepted the invoice: its own view (matching, payment) is read from now on."""
         if transaction.operation == SUBMIT_INVOICES and not self.amazon_vendor_payment_status:
             self.amazon_vendor_payment_status = "IN_PROGRESS"
+
+    def _amazon_vendor_apply_amazon_lines(self, items):
+        """Keep Amazon's matching of each line (getInvoice's ``invoiceItems``) on the invoice lines."""
+        lines = {
+            line.amazon_vendor_item_number: line for line in self.invoice_line_ids if line.amazon_vendor_item_number
+        }
+        for item in items:
+            line = lines.get(_int(item.get("lineItemId")))
+            if not line:
+                continue
+            matching = (item.get("lineItemContext") or {}).get("matchingContext") or {}
+            reasons = [
+                f"{reason.get('varianceType')}: {', '.join(reason.get('defectTypes') or [])}".rstrip(": ")
+                for reason in matching.get("varianceReasons") or []
+            ]
+            line.write(
+                {
+                    "amazon_vendor_matched_qty": matching.get("matchedQuantity") or 0,
+                    "amazon_vendor_matched_amount": _amount(matching.get("matchedAmount")),
+                    "amazon_vendor_paid_qty": matching.get("paidQuantity") or 0,
+                    "amazon_vendor_paid_amount": _amount(matching.get("paidAmount")),
+                    "amazon_vendor_quantity_variance": matching.get("quantityVariance") or 0,
+                    "amazon_vendor_price_variance": _amount(matching.get("priceVariance")),
+                    "amazon_vendor_variance_reasons": "; ".join(reasons) or False,
+                }
+            )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _amount(money):
+    return float((money or {}).get("currencyAmount") or 0.0)

@@ -5,6 +5,9 @@ import psycopg2
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..spapi.timeutil import parse_datetime
+from .account_move import PAYMENT_STATUSES
+
 _logger = logging.getLogger(__name__)
 
 
@@ -21,6 +24,23 @@ class AmazonVendorInvoiceNumber(models.Model):
     account_id = fields.Many2one("amazon.vendor.account", required=True, readonly=True, ondelete="cascade")
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True, ondelete="set null", index=True)
+    # Amazon's view (Invoices API), also of invoices Odoo did not send (Vendor Central, an earlier system).
+    amazon_identifier = fields.Char(readonly=True)
+    amazon_status = fields.Selection(PAYMENT_STATUSES, readonly=True)
+    amazon_type = fields.Char(string="Amazon Invoice Type", readonly=True)
+    amount = fields.Float(readonly=True, digits=(16, 2))
+    paid_amount = fields.Float(readonly=True, digits=(16, 2))
+    currency_code = fields.Char(string="Currency", readonly=True)
+    issue_date = fields.Datetime(readonly=True)
+    due_date = fields.Datetime(readonly=True)
+    po_numbers = fields.Char(string="Purchase Orders", readonly=True)
+    amazon_updated_at = fields.Datetime(string="Updated by Amazon", readonly=True)
+    sent_by_odoo = fields.Boolean(compute="_compute_sent_by_odoo", store=True)
+
+    @api.depends("move_id")
+    def _compute_sent_by_odoo(self):
+        for claim in self:
+            claim.sent_by_odoo = bool(claim.move_id)
 
     _sql_constraints = [
         (
@@ -62,3 +82,50 @@ class AmazonVendorInvoiceNumber(models.Model):
                 code=code,
             )
         )
+
+    @api.model
+    def _amazon_vendor_apply_header(self, account, header):
+        """Keep Amazon's ``InvoiceHeader``: on the number Odoo sent, or on a new record for an
+        invoice Amazon holds that Odoo never sent, so that it is not lost from sight.
+
+        :return: the ``amazon.vendor.invoice.number``
+        """
+        payee = (header.get("payee") or {}).get("partnerId") or header["invoiceIdentifier"].rpartition("~")[2]
+        claims = self.sudo()
+        claim = claims.search([("vendor_code", "=", payee), ("name", "=", header["invoiceNumber"])], limit=1)
+        amount = header.get("invoiceAmount") or {}
+        paid = sum(
+            (breakdown.get("breakdownAmount") or {}).get("currencyAmount") or 0.0
+            for breakdown in header.get("invoiceSettlementBreakdowns") or []
+            if breakdown.get("breakdownType") == "AmountPaid"
+        )
+        pos = [
+            value
+            for related in header.get("relatedIdentifiers") or []
+            if related.get("relatedIdentifierName") == "PURCHASE_ORDER_IDS"
+            for value in related.get("relatedIdentifierValue") or []
+        ]
+        status = header.get("invoiceStatus")
+        vals = {
+            "amazon_identifier": header["invoiceIdentifier"],
+            "amazon_status": status if status in dict(PAYMENT_STATUSES) else False,
+            "amazon_type": header.get("invoiceType"),
+            "amount": amount.get("currencyAmount") or 0.0,
+            "paid_amount": paid,
+            "currency_code": amount.get("currencyCode"),
+            "issue_date": _odoo_datetime(header.get("issueDate")),
+            "due_date": _odoo_datetime(header.get("dueDate")),
+            "po_numbers": ", ".join(pos) or False,
+            "amazon_updated_at": _odoo_datetime(header.get("lastUpdatedDate")),
+        }
+        if claim:
+            claim.write(vals)
+        else:
+            claim = claims.create(dict(vals, name=header["invoiceNumber"], vendor_code=payee, account_id=account.id))
+        if claim.move_id and claim.amazon_status:
+            claim.move_id.amazon_vendor_payment_status = claim.amazon_status
+        return claim
+
+
+def _odoo_datetime(value):
+    return parse_datetime(value).replace(tzinfo=None) if value else False

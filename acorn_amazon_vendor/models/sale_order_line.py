@@ -58,6 +58,12 @@ class SaleOrderLine(models.Model):
     amazon_vendor_rejected_qty = fields.Integer(string="Rejected by Amazon", copy=False, readonly=True)
     amazon_vendor_receive_status = fields.Char(string="Amazon Receiving", copy=False, readonly=True)
     amazon_vendor_received_qty = fields.Integer(string="Received by Amazon", copy=False, readonly=True)
+    amazon_vendor_received_units = fields.Integer(
+        string="Units Received by Amazon",
+        copy=False,
+        readonly=True,
+        help="What Amazon received, in eaches (cases counted with their case size).",
+    )
     amazon_vendor_last_receive_date = fields.Datetime(string="Last Received", copy=False, readonly=True)
 
     def _amazon_vendor_prepare_status_vals(self, item):
@@ -71,6 +77,7 @@ class SaleOrderLine(models.Model):
             "amazon_vendor_rejected_qty": (ack.get("rejectedQuantity") or {}).get("amount") or 0,
             "amazon_vendor_receive_status": receiving.get("receiveStatus"),
             "amazon_vendor_received_qty": (receiving.get("receivedQuantity") or {}).get("amount") or 0,
+            "amazon_vendor_received_units": _units(receiving.get("receivedQuantity")),
             "amazon_vendor_last_receive_date": parse_datetime(last_receive).replace(tzinfo=None)
             if last_receive
             else False,
@@ -116,3 +123,10 @@ class SaleOrderLine(models.Model):
             )
         )
         return sum(move.product_uom._compute_quantity(move.quantity, self.product_uom) for move in moves)
+
+
+def _units(quantity):
+    """Eaches of an Amazon ``ItemQuantity`` (a case counts its unitSize)."""
+    quantity = quantity or {}
+    size = (quantity.get("unitSize") or 1) if quantity.get("unitOfMeasure") == "Cases" else 1
+    return int((quantity.get("amount") or 0) * size)

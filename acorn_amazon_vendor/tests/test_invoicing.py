@@ -360,3 +360,145 @@ class TestInvoicing(AmazonVendorShippingCommon):
         self.assertEqual(wizard.sending_methods, ["email"])
         self.assertNotIn("amazon_vendor", wizard.sending_method_checkboxes, "not even offered")
         self.assertEqual(Form(invoice).amazon_vendor_invoice_state, False)
+
+    # ------------------------------------------------------------------ Amazon's view
+
+    def test_amazons_matching_and_payment_come_back_line_by_line(self):
+        order = self.shipped_order()
+        invoice = self.invoice(order)
+        self.send_from_send_screen(invoice)
+        self.follow_transactions()
+        # Amazon received 3 of the 4 cases of coffee and all the tea.
+        self.sim_post(
+            "/_simulator/purchase-orders/2INV0001/receipts",
+            {
+                "items": [
+                    {"vendorProductIdentifier": self.coffee.barcode, "receivedQuantity": 18},
+                    {"vendorProductIdentifier": self.tea.barcode, "receivedQuantity": 10},
+                ]
+            },
+        )
+        self.sim_post(
+            "/_simulator/invoices",
+            [
+                {
+                    "invoice": {
+                        "invoiceType": "Invoice",
+                        "id": "VC-HAND-001",
+                        "date": fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "remitToParty": {"partyId": "ACME1"},
+                        "invoiceTotal": {"currencyCode": "USD", "amount": "55.00"},
+                    },
+                    "invoiceStatus": "IN_PROGRESS",
+                }
+            ],
+        )
+
+        self.account.action_sync_invoice_status()
+
+        self.assertEqual(invoice.amazon_vendor_payment_status, "PARTIALLY_PAID")
+        coffee = invoice.invoice_line_ids.filtered(lambda line: line.product_id == self.coffee)
+        self.assertRecordValues(
+            coffee,
+            [
+                {
+                    "amazon_vendor_matched_qty": 18,
+                    "amazon_vendor_quantity_variance": 6,
+                    "amazon_vendor_paid_amount": 180.0,
+                    "amazon_vendor_variance_reasons": "PQV: SHORTAGES_IN_TRANSIT",
+                }
+            ],
+        )
+        tea = invoice.invoice_line_ids.filtered(lambda line: line.product_id == self.tea)
+        self.assertEqual(tea.amazon_vendor_quantity_variance, 0)
+        by_hand = self.env["amazon.vendor.invoice.number"].search([("name", "=", "VC-HAND-001")])
+        self.assertRecordValues(
+            by_hand, [{"sent_by_odoo": False, "amazon_status": "IN_PROGRESS", "amount": 55.0, "vendor_code": "ACME1"}]
+        )
+        self.assertTrue(self.account.invoice_status_cursor)
+
+    # ------------------------------------------------------------------ the four-way match
+
+    def test_four_way_match_of_a_po_shipped_short_received_short_and_invoiced_in_full(self):
+        self.coffee.invoice_policy = "delivery"
+        picking = self.acknowledged_delivery("2MAT0001")
+        cartons = (
+            self.pack(picking, self.coffee, 6) | self.pack(picking, self.coffee, 6) | self.pack(picking, self.coffee, 6)
+        )
+        cartons |= self.pack(picking, self.tea, 10)
+        self.palletise(picking, cartons)
+        picking.write({"amazon_vendor_carrier_scac": "ABCD", "amazon_vendor_pro_number": "PRO123456"})
+        # The fourth case is not there: only what is packed leaves.
+        picking.move_line_ids.filtered(lambda line: not line.result_package_id).unlink()
+        picking.move_ids.picked = True
+        backorder = Form.from_action(self.env, picking.button_validate())
+        backorder.save().process_cancel_backorder()
+        with self.with_frozen_asn_send(picking):
+            self.env["stock.picking"]._cron_send_asns()
+        self.follow_transactions()
+        order = picking.sale_id
+        invoice = self.invoice(order)
+        self.send_from_send_screen(invoice)
+        self.follow_transactions()
+        # Amazon counted 2 cases of coffee at the dock, and the tea.
+        self.sim_post(
+            "/_simulator/purchase-orders/2MAT0001/receipts",
+            {
+                "items": [
+                    {"vendorProductIdentifier": self.coffee.barcode, "receivedQuantity": 12},
+                    {"vendorProductIdentifier": self.tea.barcode, "receivedQuantity": 10},
+                ]
+            },
+        )
+        self.account.action_sync_po_status()
+
+        self.account.action_sync_invoice_status()
+
+        match = self.env["amazon.vendor.match.report"].search([("order_id", "=", order.id)], order="item_sequence")
+        self.assertRecordValues(
+            match,
+            [
+                {
+                    "item_sequence": "1",
+                    "ordered_qty": 24,
+                    "acknowledged_qty": 24,
+                    "shipped_qty": 18,
+                    "received_qty": 12,
+                    "invoiced_qty": 18,
+                    "matched_qty": 12,
+                    "paid_qty": 12,
+                    "shortage_qty": 6,
+                    "is_shortage": True,
+                    "is_over_invoiced": True,
+                    "has_discrepancy": True,
+                },
+                {
+                    "item_sequence": "2",
+                    "ordered_qty": 10,
+                    "acknowledged_qty": 10,
+                    "shipped_qty": 10,
+                    "received_qty": 10,
+                    "invoiced_qty": 10,
+                    "matched_qty": 10,
+                    "paid_qty": 10,
+                    "shortage_qty": 0,
+                    "is_shortage": False,
+                    "is_over_invoiced": False,
+                    "has_discrepancy": False,
+                },
+            ],
+        )
+        activities = order.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("acorn_amazon_vendor.mail_activity_type_discrepancy")
+        )
+        shortage = activities.filtered(lambda a: "received short" in (a.summary or ""))
+        self.assertEqual(len(shortage), 1)
+        self.assertIn("12 received of 18 shipped", shortage.note)
+        self.assertIn(picking.amazon_vendor_shipment_identifier, shortage.note, "the ASN as evidence")
+        self.assertIn("5 SSCC(s)", shortage.note, "4 cartons and their pallet")
+        self.assertIn("PRO123456", shortage.note)
+
+        self.account.action_sync_invoice_status()
+        self.assertEqual(
+            len(order.activity_ids.filtered(lambda a: "received short" in (a.summary or ""))), 1, "not twice"
+        )
