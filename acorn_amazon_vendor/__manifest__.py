@@ -9,7 +9,7 @@
     # sale_stock: POs become sale orders shipped from the vendor code's warehouse;
     # account: invoices, credit notes and remittances are reconciled natively.
     # stock packages (Put in Pack) are the cartons and pallets of shipment notices.
-    "depends": ["sale_stock", "account"],
+    "depends": ["sale_stock", "account", "account_edi_ubl_cii"],
     "external_dependencies": {"python": ["requests", "PyJWT", "xmltodict"]},
     "data": [
         "security/acorn_amazon_vendor_groups.xml",

@@ -19,6 +19,15 @@ class AccountMoveSend(models.AbstractModel):
         return super()._get_default_sending_method(move)
 
     @api.model
+    def _get_default_invoice_edi_format(self, move, **kwargs) -> str:
+        # Amazon's European entities get a Factur-X PDF/A-3 too, from Odoo's own Factur-X
+        # support, for vendors who must or want to upload it.
+        edi_format = super()._get_default_invoice_edi_format(move, **kwargs)
+        if not edi_format and move.amazon_vendor_account_id and move.sudo().amazon_vendor_account_id.region == "eu":
+            return "facturx"
+        return edi_format
+
+    @api.model
     def _is_applicable_to_company(self, method, company):
         if method == AMAZON:
             return bool(
@@ -40,7 +49,17 @@ class AccountMoveSend(models.AbstractModel):
     def _hook_invoice_document_before_pdf_report_render(self, invoice, invoice_data):
         # Amazon's rules first: an invoice Amazon would refuse is neither rendered nor sent.
         super()._hook_invoice_document_before_pdf_report_render(invoice, invoice_data)
-        if AMAZON not in invoice_data["sending_methods"] or invoice_data.get("error"):
+        if AMAZON not in invoice_data["sending_methods"]:
+            return
+        if invoice_data.get("error") and invoice_data.get("error_but_continue"):
+            # The e-invoice (Factur-X) is a courtesy copy: what it lacks is said on the invoice,
+            # and Amazon, which reads the submission, still gets it.
+            invoice.with_context(no_new_invoice=True).message_post(
+                body=self._format_error_html(invoice_data.pop("error"))
+            )
+            invoice_data.pop("error_but_continue")
+            invoice_data.pop("ubl_cii_xml_options", None)
+        if invoice_data.get("error"):
             return
         if not self._is_applicable_to_move(AMAZON, invoice, **invoice_data):
             invoice_data["error"] = {

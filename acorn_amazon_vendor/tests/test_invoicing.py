@@ -341,6 +341,24 @@ class TestInvoicing(AmazonVendorShippingCommon):
             [{"taxRegistrationType": "VAT", "taxRegistrationNumber": "DE123456789"}],
         )
 
+    def test_european_invoices_also_come_out_as_factur_x(self):
+        self.account.region = "eu"
+        self.company.vat = "DE123456789"
+        invoice = self.invoice(self.shipped_order())
+
+        wizard, _action = self.send_from_send_screen(invoice)
+
+        self.assertEqual(wizard.invoice_edi_format, "facturx")
+        self.assertEqual(invoice.amazon_vendor_invoice_state, "processing", "Factur-X does not stand in the way")
+        self.assertIn(
+            "at least one tax", invoice.message_ids.mapped("body")[-1] + "".join(invoice.message_ids.mapped("body"))
+        )
+        self.assertTrue(
+            self.env["ir.attachment"].search_count(
+                [("res_model", "=", "account.move"), ("res_id", "=", invoice.id), ("name", "=", "factur-x.xml")]
+            )
+        )
+
     def test_the_send_screen_keeps_email_for_everyone_else(self):
         partner = self.env["res.partner"].create({"name": "Corner shop", "email": "shop@example.com"})
         invoice = self.env["account.move"].create(

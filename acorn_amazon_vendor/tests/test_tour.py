@@ -65,9 +65,8 @@ class TestPurchaseOrderTour(SimulatorMixin, HttpCase):
         self.assertEqual(submission["body"]["acknowledgements"][0]["purchaseOrderNumber"], "2TOUR001")
 
 
-@tagged("post_install", "-at_install")
-class TestShippingTour(SimulatorMixin, HttpCase):
-    """A warehouse user outside the Amazon groups packs, palletises, validates, prints and sends."""
+class ShippingTourCase(SimulatorMixin, HttpCase):
+    """An Amazon account, a GS1 prefix, a pallet type and a product in stock."""
 
     @classmethod
     def setUpClass(cls):
@@ -94,6 +93,20 @@ class TestShippingTour(SimulatorMixin, HttpCase):
                 "vendor_code_ids": [(0, 0, {"name": "ACME1", "warehouse_id": warehouse.id})],
             }
         )
+
+    def _follow(self):
+        Transaction = self.env["amazon.vendor.transaction"]
+        Transaction.search([("state", "=", "submitted")]).write({"next_check_at": datetime(2000, 1, 1)})
+        Transaction._cron_check_transactions()
+
+
+@tagged("post_install", "-at_install")
+class TestShippingTour(ShippingTourCase):
+    """A warehouse user outside the Amazon groups packs, palletises, validates, prints and sends."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         new_test_user(cls.env, login="tour_warehouse", password="tour_warehouse", groups="stock.group_stock_user")
 
     def test_pack_validate_print_and_send_the_asn(self):
@@ -131,7 +144,63 @@ class TestShippingTour(SimulatorMixin, HttpCase):
             login="tour_warehouse",
         )
 
-    def _follow(self):
-        Transaction = self.env["amazon.vendor.transaction"]
-        Transaction.search([("state", "=", "submitted")]).write({"next_check_at": datetime(2000, 1, 1)})
-        Transaction._cron_check_transactions()
+
+@tagged("post_install", "-at_install")
+class TestInvoiceTour(ShippingTourCase):
+    """An accountant sends the invoice of a shipped Amazon order from Odoo's Send screen."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.partner_id.write({"street": "1 Roastery Lane", "country_id": cls.env.ref("base.us").id})
+        cls.product.taxes_id = False
+        new_test_user(
+            cls.env,
+            login="tour_accountant",
+            password="tour_accountant",
+            groups="account.group_account_invoice,acorn_amazon_vendor.group_amazon_vendor_user",
+        )
+
+    def test_send_the_invoice_and_see_amazons_verdict(self):
+        self.sim_reset()
+        when = datetime.now(timezone.utc) - timedelta(minutes=5)
+        window = f"{amz_time(when + timedelta(days=3))}--{amz_time(when + timedelta(days=6))}"
+        self.sim_post(
+            "/_simulator/purchase-orders",
+            [make_po("2TOURINV", [{"ref": "0860123459983", "amount": 4}], when=when, deliveryWindow=window)],
+        )
+        self.account.action_import_purchase_orders()
+        order = self.env["sale.order"].search([("amazon_vendor_po_number", "=", "2TOURINV")])
+        order.action_amazon_vendor_acknowledge()
+        self._follow()
+        picking = order.picking_ids
+        picking.action_assign()
+        picking.move_ids.picked = True
+        carton = picking.action_put_in_pack()
+        pallet_type = self.env["stock.package.type"].search([("amazon_vendor_container_type", "=", "pallet")], limit=1)
+        self.env["amazon.vendor.pallet.wizard"].with_context(default_picking_id=picking.id).create(
+            {"carton_ids": [(6, 0, carton.ids)], "package_type_id": pallet_type.id}
+        ).action_confirm()
+        picking.write({"amazon_vendor_carrier_scac": "ABCD", "amazon_vendor_pro_number": "PRO42"})
+        picking.button_validate()
+        picking.with_user(self.env.ref("base.user_admin")).action_amazon_vendor_submit_asn()
+        self._follow()
+        self.assertEqual(picking.amazon_vendor_asn_state, "done")
+        invoice = order._create_invoices()
+        invoice.action_post()
+
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "acorn_amazon_vendor_send_invoice",
+            login="tour_accountant",
+        )
+
+        [submission] = self.sim_get("/_simulator/submissions", operation="submitInvoices")
+        self.assertTrue(submission["valid"], submission["errors"])
+        self._wait_remaining_requests()
+        self._follow()
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "acorn_amazon_vendor_invoice_accepted",
+            login="tour_accountant",
+        )
