@@ -434,13 +434,14 @@ class AccountMove(models.Model):
         digits = _cost_digits(sale_line, self.currency_id)
         if float_compare(cost, float(acknowledged), precision_digits=digits) == 0:
             return []
+        invoiced = f"{cost:.{digits}f}"  # outside _(): Babel cannot read f-strings among its arguments
         return [
             _(
                 "PO %(po)s item %(seq)s: invoiced at %(cost)s but acknowledged at %(acknowledged)s %(currency)s: "
                 "Amazon holds payment on a cost that differs.",
                 po=sale_line.order_id.amazon_vendor_po_number,
                 seq=sale_line.amazon_vendor_item_sequence,
-                cost=f"{cost:.{digits}f}",
+                cost=invoiced,
                 acknowledged=acknowledged,
                 currency=sale_line.amazon_vendor_cost_currency or self.currency_id.name,
             )
