@@ -68,3 +68,27 @@ class TestSalesWithoutAmazon(AmazonVendorPoCommon):
             self.env.ref("acorn_amazon_vendor.amazon_vendor_menu").id,
             self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids(),
         )
+
+    def test_invoices_and_their_send_screen_show_nothing_of_amazon(self):
+        AccountMove = self.env["account.move"].with_user(self.seller)
+        views = AccountMove.get_views([(False, "form"), (False, "list"), (False, "search")])["views"]
+        for view_type, view in views.items():
+            self.assertNotIn("amazon", view["arch"].lower(), view_type)
+        product_form = self.env["product.template"].with_user(self.seller).get_views([(False, "form")])
+        self.assertNotIn("amazon", product_form["views"]["form"]["arch"].lower())
+
+        invoice = AccountMove.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [(0, 0, {"product_id": self.tea.id, "price_unit": 3})],
+            }
+        )
+        invoice.action_post()
+        wizard = (
+            self.env["account.move.send.wizard"]
+            .with_user(self.seller)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+        )
+        self.assertNotIn("amazon_vendor", wizard.sending_method_checkboxes)
