@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
+from ..models.amazon_vendor_transaction import OPERATIONS
 from .common import AmazonVendorCommon
 
 PO_NUMBER = "TXPO0001"
@@ -448,7 +449,23 @@ class TestTransaction(AmazonVendorCommon):
         self.assertEqual(len(self.sim_get("/_simulator/submissions", operation=operation)), 1)
         self.assertTrue(self.audit_logs(operation="GetShipmentDetails"))
 
+    def test_a_lost_invoice_is_found_with_get_invoice(self):
+        self.fault("submitInvoices", status=500, processed=True)
+        transaction = self.Transaction._amazon_vendor_submit(
+            self.account, self.order, "submitInvoices", {"invoices": [self.invoice()]}
+        )
+        self.assertEqual(transaction.state, "unknown")
+
+        self.follow(transaction, 1)
+
+        self.assertEqual(transaction.state, "done")
+        self.assertEqual(len(self.sim_get("/_simulator/submissions", operation="submitInvoices")), 1)
+        self.assertTrue(self.audit_logs(operation="getInvoice"))
+
     def test_a_lost_answer_amazon_cannot_be_asked_about_goes_to_a_person(self):
+        # An operation whose submissions Amazon cannot be asked about (none is left today).
+        kind, key, method, _finder = OPERATIONS["submitInvoices"]
+        self.startPatcher(patch.dict(OPERATIONS, {"submitInvoices": (kind, key, method, None)}))
         self.fault("submitInvoices", status=500, processed=True)
         transaction = self.Transaction._amazon_vendor_submit(
             self.account, self.order, "submitInvoices", {"invoices": [self.invoice()]}

@@ -27,6 +27,11 @@ registry.category("web_tour.tours").add("acorn_amazon_vendor_ship_asn", {
             run: "click",
         },
         {
+            // The delivery reloads once the pallet wizard closed: what is typed before is lost.
+            content: "The delivery shows its pallet",
+            trigger: "div[name='amazon_vendor_pallet_count']:contains('1')",
+        },
+        {
             content: "The carrier's SCAC",
             trigger: "div[name='amazon_vendor_carrier_scac'] input",
             run: "edit ABCD",
