@@ -112,6 +112,7 @@ class AmazonVendorAccount(models.Model):
         self.ensure_one()
         lines = self.env["amazon.vendor.match.report"].sudo()._amazon_vendor_discrepancies(self)
         activities = self.env["mail.activity"]
+        activity_type = self.env.ref("acorn_amazon_vendor.mail_activity_type_discrepancy")
         for order, order_lines in lines.grouped("order_id").items():
-            activities |= order.sudo()._amazon_vendor_flag_discrepancies(order_lines)
+            activities |= order.sudo()._amazon_vendor_flag_discrepancies(order_lines, activity_type)
         return activities

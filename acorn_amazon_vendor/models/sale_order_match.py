@@ -13,88 +13,115 @@ class SaleOrder(models.Model):
         action["context"] = {}
         return action
 
-    def _amazon_vendor_flag_discrepancies(self, lines):
+    def _amazon_vendor_flag_discrepancies(self, lines, activity_type=None):
         """One activity per order and kind of discrepancy, for the account's responsible, with the
         evidence Amazon's shortage claims are disputed with: the accepted ASNs, their SSCCs, bill of
         lading, carrier and the delivery documents (proof of delivery) attached to the deliveries.
+
+        The activities appear in the responsible's to-do list; no e-mail per activity (a nightly
+        run may raise hundreds).
 
         :param lines: ``amazon.vendor.match.report`` lines of this order with a discrepancy
         :return: the activities created (an open one is not repeated)
         """
         self.ensure_one()
-        activity_type = self.env.ref("acorn_amazon_vendor.mail_activity_type_discrepancy")
+        activity_type = activity_type or self.env.ref("acorn_amazon_vendor.mail_activity_type_discrepancy")
         open_summaries = set(
             self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).mapped("summary")
         )
         created = self.env["mail.activity"]
-        for summary, details in self._amazon_vendor_discrepancy_notes(lines):
+        user = self.amazon_vendor_account_id.user_id or self.user_id
+        for summary, note in self._amazon_vendor_discrepancy_kinds(lines):
             if summary in open_summaries:
-                continue
-            user = self.amazon_vendor_account_id.user_id or self.user_id
-            created |= self.activity_schedule(
+                continue  # its note is not even built
+            created |= self.with_context(mail_activity_quick_update=True).activity_schedule(
                 activity_type_id=activity_type.id,
                 summary=summary,
-                note=details,
+                note=note(),
                 **({"user_id": user.id} if user else {}),
             )
         return created
 
-    def _amazon_vendor_discrepancy_notes(self, lines):
+    def _amazon_vendor_discrepancy_kinds(self, lines):
+        """:return: [(summary, note builder)] of the kinds of discrepancy ``lines`` show"""
         po = self.amazon_vendor_po_number
-        notes = []
+        _ = self.env._
+        kinds = []
         short = lines.filtered("is_shortage")
         if short:
-            items = [
-                self.env._(
-                    "Item %(seq)s: %(received)s received of %(shipped)s shipped",
-                    seq=line.item_sequence,
-                    received=int(line.received_qty),
-                    shipped=int(line.shipped_qty),
-                )
-                for line in short
-            ]
-            notes.append(
+            kinds.append(
                 (
-                    self.env._("PO %(po)s received short: a shortage claim is coming", po=po),
-                    _list(items) + self._amazon_vendor_shipping_evidence(),
+                    _("PO %(po)s received short: a shortage claim is coming", po=po),
+                    lambda: (
+                        _list(
+                            [
+                                _(
+                                    "Item %(seq)s: %(received)s received of %(shipped)s shipped",
+                                    seq=line.item_sequence,
+                                    received=int(line.received_qty),
+                                    shipped=int(line.shipped_qty),
+                                )
+                                for line in short
+                            ]
+                        )
+                        + self._amazon_vendor_shipping_evidence()
+                    ),
                 )
             )
         over = lines.filtered("is_over_invoiced")
         if over:
-            items = [
-                self.env._(
-                    "Item %(seq)s: %(invoiced)s invoiced, %(received)s received",
-                    seq=line.item_sequence,
-                    invoiced=int(line.invoiced_qty),
-                    received=int(line.received_qty),
+            kinds.append(
+                (
+                    _("PO %(po)s invoiced above what Amazon received", po=po),
+                    lambda: _list(
+                        [
+                            _(
+                                "Item %(seq)s: %(invoiced)s invoiced, %(received)s received",
+                                seq=line.item_sequence,
+                                invoiced=int(line.invoiced_qty),
+                                received=int(line.received_qty),
+                            )
+                            for line in over
+                        ]
+                    ),
                 )
-                for line in over
-            ]
-            notes.append((self.env._("PO %(po)s invoiced above what Amazon received", po=po), _list(items)))
+            )
         cost = lines.filtered("is_cost_variance")
         if cost:
-            items = [
-                self.env._(
-                    "Item %(seq)s: price variance %(amount)s",
-                    seq=line.item_sequence,
-                    amount=line.currency_id.format(line.price_variance),
+            kinds.append(
+                (
+                    _("PO %(po)s invoiced at a cost other than acknowledged", po=po),
+                    lambda: _list(
+                        [
+                            _(
+                                "Item %(seq)s: price variance %(amount)s",
+                                seq=line.item_sequence,
+                                amount=line.currency_id.format(line.price_variance),
+                            )
+                            for line in cost
+                        ]
+                    ),
                 )
-                for line in cost
-            ]
-            notes.append((self.env._("PO %(po)s invoiced at a cost other than acknowledged", po=po), _list(items)))
+            )
         unmatched = lines.filtered("is_unmatched")
         if unmatched:
-            items = [
-                self.env._(
-                    "Item %(seq)s: %(matched)s matched of %(invoiced)s invoiced",
-                    seq=line.item_sequence,
-                    matched=int(line.matched_qty),
-                    invoiced=int(line.invoiced_qty),
+            kinds.append(
+                (
+                    _("PO %(po)s has invoices Amazon has not matched", po=po),
+                    lambda: _list(
+                        [
+                            _(
+                                "Item %(seq)s: %(matched)s matched of %(invoiced)s invoiced",
+                                seq=line.item_sequence,
+                                matched=int(line.matched_qty),
+                                invoiced=int(line.invoiced_qty),
+                            )
+                            for line in unmatched
+                        ]
+                    ),
                 )
-                for line in unmatched
-            ]
-            notes.append((self.env._("PO %(po)s has invoices Amazon has not matched", po=po), _list(items)))
-        return notes
+            )
+        return kinds
 
     def _amazon_vendor_shipping_evidence(self):
         """What was shipped, as Amazon was told and as the carrier took it."""
