@@ -29,7 +29,7 @@ On that data it times and counts the SQL queries of
   (and of the products until all are seen) cost a query per 1,000 lines;
 * group: ``read_group`` by fulfilment centre with the pivot's measures, as that manager;
 * flag: ``account._amazon_vendor_flag_discrepancies()`` as the scheduled action runs it
-  (superuser; the account's responsible is another user, who is notified of each activity),
+  (superuser; the account's responsible is another user; the activities reach their to-do list),
   once creating the activities, and again (which must create none).
 
 Read, search_read and group are called ``--repeat`` times (3), caches cold each time: the
@@ -97,6 +97,7 @@ ANALYSED = (
 )
 # The list view's fields (has_discrepancy colours its rows), and the shortage.
 READ_FIELDS = [
+    "company_id",
     "po_number",
     "item_sequence",
     "product_id",
