@@ -337,8 +337,13 @@ class TestTransaction(AmazonVendorCommon):
     # ------------------------------------------------------------------
 
     def follow(self, transaction, minutes):
-        """Run the cron ``minutes`` after the payload last left for Amazon."""
-        with freeze_time(transaction.sent_at + timedelta(minutes=minutes)):
+        """Run the cron ``minutes`` after the payload last left for Amazon, once its next check is due.
+
+        ``sent_at`` is stored to the second: a POST answered across a second boundary plans the
+        next check a second later than ``sent_at`` + 1 minute.
+        """
+        when = transaction.sent_at + timedelta(minutes=minutes)
+        with freeze_time(max(when, transaction.next_check_at or when)):
             self.Transaction._cron_check_transactions()
 
     def fault(self, operation=ACK, **fault):
