@@ -6,13 +6,6 @@ from odoo import models
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    def action_amazon_vendor_view_match(self):
-        """The four-way match of this order's lines."""
-        action = self.env["ir.actions.act_window"]._for_xml_id("acorn_amazon_vendor.amazon_vendor_match_report_action")
-        action["domain"] = [("order_id", "in", self.ids)]
-        action["context"] = {}
-        return action
-
     def _amazon_vendor_flag_discrepancies(self, lines, activity_type=None):
         """One activity per order and kind of discrepancy, for the account's responsible, with the
         evidence Amazon's shortage claims are disputed with: the accepted ASNs, their SSCCs, bill of
