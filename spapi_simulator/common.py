@@ -28,6 +28,15 @@ def not_found(message="The resource specified does not exist.", details=""):
     return ApiError(404, "NotFound", message, details)
 
 
+def require_marketplace(query):
+    """The Finances APIs take a marketplaceId on every call.
+
+    :raise ApiError: 400 InvalidInput when it is missing.
+    """
+    if not query.get("marketplaceId"):
+        raise invalid_input("Missing required parameter marketplaceId.")
+
+
 def parse_iso(value, name="timestamp"):
     """Parse an ISO-8601 timestamp with or without ``Z``/offset; naive means UTC.
 

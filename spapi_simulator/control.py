@@ -47,6 +47,10 @@ def _add_invoices(sim, req, match):
         return 200, invoices.add_invoices(sim, req.body)
 
 
+def _add_remittances(sim, req, match):
+    return 200, sim.add_remittances(req.body)
+
+
 def _document(sim, req, match):
     data = sim.documents.get(match["id"])
     if data is None:
@@ -64,6 +68,7 @@ ROUTES = [
     ("GET", r"/_simulator/submissions", _submissions),
     ("POST", r"/_simulator/demo", _demo),
     ("POST", r"/_simulator/invoices", _add_invoices),
+    ("POST", r"/_simulator/remittances", _add_remittances),
     ("GET", r"/_simulator/documents/(?P<id>[^/]+)", _document),
 ]
 

@@ -5,8 +5,8 @@ import copy
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from . import validation
-from .common import ApiError, fmt_iso, invalid_input, not_found, paginate, parse_iso
+from . import remittances, validation
+from .common import ApiError, fmt_iso, invalid_input, not_found, paginate, parse_iso, require_marketplace
 from .orders import to_units
 
 HEADER_PAGE = 100
@@ -225,22 +225,17 @@ def header(sim, stored, lines=None):
     settlement = _settlement(status, total, lines)
     if settlement:
         head["invoiceSettlementBreakdowns"] = settlement
-    if _po_numbers(invoice):
-        head["relatedIdentifiers"] = [
-            {"relatedIdentifierName": "PURCHASE_ORDER_IDS", "relatedIdentifierValue": _po_numbers(invoice)}
-        ]
+    related = {"PURCHASE_ORDER_IDS": _po_numbers(invoice), "UNIQUE_PAYMENT_IDS": remittances.payment_ids(sim, invoice)}
+    related = [{"relatedIdentifierName": k, "relatedIdentifierValue": v} for k, v in related.items() if v]
+    if related:
+        head["relatedIdentifiers"] = related
     return head
-
-
-def _require_marketplace(query):
-    if not query.get("marketplaceId"):
-        raise invalid_input("Missing required parameter marketplaceId.")
 
 
 def get_invoice_headers(sim, req):
     """GET /finances/invoices/2026-06-25/invoices"""
     query = req.query
-    _require_marketplace(query)
+    require_marketplace(query)
     start, end = query.get("fromIssueDate"), query.get("toIssueDate")
     if bool(start) != bool(end):
         raise invalid_input("Provide both fromIssueDate and toIssueDate, or neither.")
@@ -267,7 +262,7 @@ def get_invoice_headers(sim, req):
 
 def get_invoice(sim, req):
     """GET /finances/invoices/2026-06-25/invoices/{invoiceIdentifier}"""
-    _require_marketplace(req.query)
+    require_marketplace(req.query)
     stored = sim.invoices.get(req.params["invoiceIdentifier"])
     if not stored:
         raise not_found(details=f"Invoice {req.params['invoiceIdentifier']} was not found.")

@@ -24,6 +24,10 @@ DEFAULT_LIMITS = {
     # The Invoices API 2026-06-25 model states no rate: 0.5/10 is our assumption.
     "getInvoiceHeaders": (0.5, 10),
     "getInvoice": (0.5, 10),
+    # Neither does the Finance Remittance API 2026-03-17: 1/1, what Amazon's JavaScript SDK
+    # falls back to for it.
+    "getRemittanceHeaders": (1, 1),
+    "getRemittance": (1, 1),
 }
 
 

@@ -9,7 +9,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import auth, control, invoices, orders, reports, shipments
+from . import auth, control, invoices, orders, remittances, reports, shipments
 from .common import ApiError
 
 _logger = logging.getLogger("spapi_simulator")
@@ -66,6 +66,18 @@ ROUTES = [
     ("POST", "/tokens/2021-03-01/restrictedDataToken", "createRestrictedDataToken", auth.create_restricted_data_token),
     ("GET", "/finances/invoices/2026-06-25/invoices", "getInvoiceHeaders", invoices.get_invoice_headers),
     ("GET", "/finances/invoices/2026-06-25/invoices/{invoiceIdentifier}", "getInvoice", invoices.get_invoice),
+    (
+        "GET",
+        "/finances/remittances/2026-03-17/remittances",
+        "getRemittanceHeaders",
+        remittances.get_remittance_headers,
+    ),
+    (
+        "GET",
+        "/finances/remittances/2026-03-17/remittances/{uniquePaymentId}",
+        "getRemittance",
+        remittances.get_remittance,
+    ),
 ]
 SUBMISSIONS = ("submitAcknowledgement", "SubmitShipmentConfirmations", "SubmitShipments", "submitInvoices")
 COMPILED = [(m, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", p) + "$"), op, h) for m, p, op, h in ROUTES]

@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from http.server import ThreadingHTTPServer
 
-from . import orders
+from . import orders, remittances
 from .common import ApiError, fmt_iso, invalid_input, parse_iso
 from .ratelimit import RateLimiter
 from .validation import SchemaValidator
@@ -23,7 +23,10 @@ DEFAULT_CONFIG = {
     "token_lifetime": 3600,
     "denied_operations": [],
     "redirect_uri": None,
+    "remittance_page_size": 10,
+    "remittance_item_page_size": 100,
 }
+PAGE_SIZE_KEYS = ("remittance_page_size", "remittance_item_page_size")
 OUTCOMES = ("success", "failure", "processing")
 SELLING_PARTNER_ID = "A2ACORNSIMVENDOR"
 
@@ -97,6 +100,8 @@ class Simulator:
             self.shipments = {}  # vendorShipmentIdentifier -> stored shipment
             self.confirmations = {}  # shipmentIdentifier -> ShipmentConfirmation
             self.invoices = {}  # invoiceIdentifier (id~remitTo) -> stored invoice
+            self.remittances = {}  # uniquePaymentId -> {"header", "items"}
+            self.remittance_index = {}  # invoiceNumber -> {uniquePaymentId: payee codes}
             self.reports = {}
             self.documents = {}
             self.access_tokens = {}  # token -> expiry (simulated clock)
@@ -122,6 +127,9 @@ class Simulator:
             )
         if "transaction_outcome" in cfg and cfg["transaction_outcome"] not in OUTCOMES:
             raise invalid_input("transaction_outcome must be one of success, failure, processing.")
+        for key in PAGE_SIZE_KEYS:
+            if key in cfg and (not isinstance(cfg[key], int) or isinstance(cfg[key], bool) or cfg[key] < 1):
+                raise invalid_input(f"{key} must be a positive integer.", repr(cfg[key]))
         if cfg.get("clock"):
             cfg["clock"] = fmt_iso(parse_iso(cfg["clock"], "clock"))
         if "faults" in cfg:
@@ -162,6 +170,16 @@ class Simulator:
         """
         with self.lock:
             return orders.add_orders(self, list_of_orders)
+
+    def add_remittances(self, list_of_remittances):
+        """Add payments Amazon made: RemittanceHeader objects, each with its
+        ``remittanceItems``, replacing those with the same uniquePaymentId.
+
+        :return: ``{"added": n, "replaced": m}``
+        :raise ApiError: 400 with every problem found when a remittance is malformed.
+        """
+        with self.lock:
+            return remittances.add_remittances(self, list_of_remittances)
 
     def submissions(self, operation_id=None):
         """:return: the recorded submissions of ``operation_id`` (all when None), in order."""

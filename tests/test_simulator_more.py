@@ -258,6 +258,8 @@ def test_control_api_shapes(simulator):
         "token_lifetime",
         "denied_operations",
         "redirect_uri",
+        "remittance_page_size",
+        "remittance_item_page_size",
     }
     assert requests.get(f"{url}/_simulator/config", timeout=10).json() == config
     assert requests.post(f"{url}/_simulator/config", json={"nope": 1}, timeout=10).status_code == 400
