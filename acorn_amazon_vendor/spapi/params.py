@@ -1,9 +1,9 @@
 """Query parameters: snake_case keyword arguments to Amazon's camelCase, values formatted."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from .timeutil import split_windows, to_amz
+from .timeutil import MAX_WINDOW, split_windows, to_amz
 
 # operationId -> query parameters of the model (camelCase, as Amazon spells them).
 QUERY_PARAMS = {
@@ -83,6 +83,12 @@ QUERY_PARAMS = {
     ),
     "getInvoiceHeaders": ("nextToken", "marketplaceId", "fromIssueDate", "toIssueDate", "invoicesModifiedAfter"),
     "getInvoice": ("marketplaceId", "nextTokenForLineItems"),
+    "getRemittanceHeaders": ("marketplaceId", "startDate", "endDate", "nextToken"),
+    "getRemittance": ("marketplaceId", "nextTokenForLineItems"),
+}
+# Date ranges not spelled ``...After``/``...Before``: (start, end, longest span Amazon accepts).
+DATE_RANGES = {
+    "getRemittanceHeaders": (("startDate", "endDate", timedelta(days=90)),),
 }
 _TIME_PARAM_RE = re.compile(r"(After|Before|Since|Until|Date)$")
 
@@ -127,13 +133,26 @@ def build_params(operation, filters):
     return params
 
 
+def _ranges(operation, params):
+    """The (start key, end key, longest span) of every date range present in ``params``."""
+    for after_key in [key for key in params if key.endswith("After")]:
+        before_key = after_key[: -len("After")] + "Before"
+        if before_key in QUERY_PARAMS[operation]:  # a lone "modified after" filter has no window
+            yield after_key, before_key, MAX_WINDOW
+    for start_key, end_key, span in DATE_RANGES.get(operation, ()):
+        if start_key in params:
+            yield start_key, end_key, span
+
+
 def windowed(operation, params):
-    """Split ``params`` into one params dict per ≤7-day window of its date filters.
+    """Split ``params`` into one params dict per window its date ranges allow.
 
     Amazon limits every ``...After``/``...Before`` pair of the vendor APIs to 7 days, whatever
-    the pair (created, changed, updated, shipped, ...). Each long pair is split (``...Before``
-    defaults to now); two long pairs give every combination of their windows. Windows follow
-    ``sortOrder`` (newest first for DESC). Params without a long span come back unchanged.
+    the pair (created, changed, updated, shipped, ...), and the ranges of :data:`DATE_RANGES`
+    to their own span (``startDate``/``endDate`` of remittances: 90 days). Each long range is
+    split (its end defaults to now); two long ranges give every combination of their windows.
+    Windows follow ``sortOrder`` (newest first for DESC). Params without a long span come
+    back unchanged, and so do ranges that end before they start (Amazon answers 400).
 
     :param operation: operationId with a row in :data:`QUERY_PARAMS`
     :param params: query parameters as :func:`build_params` returns them
@@ -141,17 +160,14 @@ def windowed(operation, params):
     """
     variants = [params]
     descending = str(params.get("sortOrder", "")).upper() == "DESC"
-    for after_key in [key for key in params if key.endswith("After")]:
-        before_key = after_key[: -len("After")] + "Before"
-        if before_key not in QUERY_PARAMS[operation]:
-            continue  # a lone "modified after" filter has no window to respect
-        windows = split_windows(params[after_key], params.get(before_key))
+    for start_key, end_key, span in list(_ranges(operation, params)):
+        windows = split_windows(params[start_key], params.get(end_key), span)
         if len(windows) <= 1:
             continue
         if descending:
             windows.reverse()
         variants = [
-            dict(variant, **{after_key: to_amz(start), before_key: to_amz(end)})
+            dict(variant, **{start_key: to_amz(start), end_key: to_amz(end)})
             for variant in variants
             for start, end in windows
         ]

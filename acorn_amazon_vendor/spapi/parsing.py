@@ -22,6 +22,8 @@ PAGE_ITEMS = {
     "getReports": "reports",
     "getInvoiceHeaders": "invoices",
     "getInvoice": "invoiceItems",
+    "getRemittanceHeaders": "remittances",
+    "getRemittance": "remittanceItems",
 }
 TRANSACTION_STATUSES = ("Success", "Failure", "Processing")
 
@@ -40,7 +42,7 @@ def payload_of(body):
 
 def next_token(payload, key="nextToken"):
     """The token of the next page: ``pagination.nextToken`` (vendor APIs) or a top-level key
-    (reports, invoices 2026-06-25), or None on the last page."""
+    (reports, invoices 2026-06-25, remittances 2026-03-17), or None on the last page."""
     if not isinstance(payload, dict):
         return None
     pagination = payload.get("pagination")
@@ -57,7 +59,7 @@ def page_items(operation, payload):
 def identity(record):
     """A hashable identity of a listed record: its Amazon number when it has one."""
     if isinstance(record, dict):
-        for key in ("purchaseOrderNumber", "vendorShipmentIdentifier", "invoiceIdentifier"):
+        for key in ("purchaseOrderNumber", "vendorShipmentIdentifier", "invoiceIdentifier", "uniquePaymentId"):
             if record.get(key):
                 return (key, record[key])
     return json.dumps(record, sort_keys=True, default=str)

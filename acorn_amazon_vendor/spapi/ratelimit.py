@@ -27,6 +27,10 @@ RATE_LIMITS = {
     # The Invoices API 2026-06-25 model documents no usage plan: a conservative default.
     "getInvoiceHeaders": (0.5, 10),
     "getInvoice": (0.5, 10),
+    # The Finance Remittance API 2026-03-17 documents none either; Amazon's JavaScript SDK has
+    # no entry for it and so falls back to 1 request/s, burst 1: the same here.
+    "getRemittanceHeaders": (1.0, 1),
+    "getRemittance": (1.0, 1),
 }
 DEFAULT_RATE_LIMIT = (0.5, 10)
 

@@ -50,8 +50,8 @@ def api_endpoint(region="na", sandbox=False):
 
 
 # Amazon's retail marketplaces (docs:/marketplace-ids): code -> (marketplaceId, region, site).
-# Vendor order, shipment and invoice submissions take no marketplace; the Invoices API and the
-# reports do, for the marketplace a vendor code sells into.
+# Vendor order, shipment and invoice submissions take no marketplace; the Invoices and
+# Remittance APIs and the reports do, for the marketplace a vendor code sells into.
 MARKETPLACES = {
     "US": ("ATVPDKIKX0DER", "na", "Amazon.com"),
     "CA": ("A2EUQ1WTGCTBG2", "na", "Amazon.ca"),

@@ -34,6 +34,18 @@ def parse_datetime(value):
     return value.astimezone(timezone.utc)
 
 
+def one_year_before(moment):
+    """The same moment one calendar year earlier (29 February becomes the 28th).
+
+    :param moment: aware datetime
+    :return: aware datetime
+    """
+    try:
+        return moment.replace(year=moment.year - 1)
+    except ValueError:
+        return moment.replace(year=moment.year - 1, day=28)
+
+
 def to_amz(value):
     """Format a timestamp for Amazon: ``2026-11-20T10:00:00Z``.
 
