@@ -1,7 +1,7 @@
 {
     "name": "ACORN - Amazon Vendor Central",
     "summary": "Run an Amazon Vendor Central (1P) business from Odoo through the Selling Partner API",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "author": "ACORN",
     "website": "https://github.com/acorn-odoo/acorn_amazon_vendor",
@@ -32,6 +32,8 @@
         "views/account_move_views.xml",
         "views/amazon_vendor_invoice_number_views.xml",
         "views/product_template_views.xml",
+        "views/amazon_vendor_remittance_views.xml",
+        "views/amazon_vendor_claim_views.xml",
         "report/amazon_vendor_label_reports.xml",
         "views/acorn_amazon_vendor_menus.xml",
         "report/amazon_vendor_match_report_views.xml",

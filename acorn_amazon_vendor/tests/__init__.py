@@ -8,6 +8,7 @@ from . import (
     test_invoicing,
     test_labels,
     test_purchase_order_import,
+    test_remittance,
     test_sales_without_amazon,
     test_scheduler,
     test_security,

@@ -4,4 +4,5 @@ from . import (
     amazon_vendor_asn_wizard,
     amazon_vendor_pallet_wizard,
     amazon_vendor_po_import_wizard,
+    amazon_vendor_remittance_import,
 )

@@ -1,0 +1,468 @@
+"""Amazon's payments reconciled in Odoo's own accounting: files, the SP-API, deductions and claims."""
+
+import io
+import zipfile
+
+from odoo import Command, fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .remittance_common import AmazonVendorRemittanceCommon, remittance_csv
+
+PROVISION = "260807_PROVISION_FOR_AGED_RECEIVABLE"
+
+
+@tagged("post_install", "-at_install")
+class TestRemittance(AmazonVendorRemittanceCommon):
+    def two_payments(self):
+        """Three invoices paid over two payments that also carry a terms discount, a shortage
+        claim in two slices and its partial reversal, a chargeback, a co-op allowance, a
+        provision and its reversal, and a line nobody knows."""
+        self.inv_a = self.amazon_invoice(1000.0)
+        self.inv_b = self.amazon_invoice(500.0)
+        self.inv_c = self.amazon_invoice(800.0, invoice_date_due="2026-02-04")
+        a, b, c = self.inv_a.name, self.inv_b.name, self.inv_c.name
+        return remittance_csv(
+            [
+                (
+                    "30001",
+                    "03/02/2026",
+                    self.currency.name,
+                    [
+                        (a, "Invoice", 990.0, 10.0),
+                        (b, "Invoice", 500.0, 0.0),
+                        (f"{c}SC", "Shortage Claim for Invoice", -100.0, 0.0),
+                        ("1520586356VCBSINV", "PO on-time accuracy", -50.0, 0.0),
+                        ("6268-1490026100", "Co-op", -120.0, 0.0),
+                        (PROVISION, "PROVISION_FOR_RECEIVABLE", -300.0, 0.0),
+                        ("ZZ-UNKNOWN-77", "", -7.5, 0.0),
+                    ],
+                    None,
+                    None,
+                ),
+                (
+                    "30002",
+                    "03/09/2026",
+                    self.currency.name,
+                    [
+                        (c, "Invoice", 800.0, 0.0),
+                        (f"{c}SC", "Shortage Claim for Invoice", -60.0, 0.0),
+                        (f"{c}SCR", "Reversal for Shortage Claim", 40.0, 0.0),
+                        (f"{PROVISION}-R", "Reversal for PROVISION_FOR_RECEIVABLE", 300.0, 0.0),
+                    ],
+                    None,
+                    None,
+                ),
+            ]
+        )
+
+    def test_a_remittance_file_reconciles_every_invoice_and_deduction_to_the_cent(self):
+        self.import_file(self.two_payments())
+        first, second = self.remittance("30001"), self.remittance("30002")
+        self.assertRecordValues(
+            first | second,
+            [
+                {"state": "posted", "amount": 912.5, "difference": 0.0, "hidden_lines": False},
+                {"state": "posted", "amount": 1080.0, "difference": 0.0, "hidden_lines": False},
+            ],
+        )
+        accounts = self.account._amazon_vendor_remittance_accounts()
+        for remittance in first | second:
+            move = remittance.move_id
+            self.assertEqual(move.state, "posted")
+            bank = move.line_ids.filtered(lambda line: line.account_id == accounts["outstanding"])
+            self.assertEqual(bank.balance, remittance.amount, "the entry equals Amazon's payment to the cent")
+        # Every invoice got exactly what Amazon paid on it, the discount included.
+        self.assertEqual((self.inv_a | self.inv_b | self.inv_c).mapped("payment_state"), ["paid"] * 3)
+        self.assertEqual(self.account_balance(accounts["discount"]), 10.0)
+        # Deductions went to their accounts; the shortage stays open in the clearing account for
+        # what Amazon did not give back, the provision cleared itself.
+        self.assertEqual(self.account_balance(accounts["claim"]), 120.0)
+        self.assertEqual(self.account_balance(accounts["provision"]), 0.0)
+        self.assertEqual(self.account_balance(accounts["chargeback"]), 50.0)
+        self.assertEqual(self.account_balance(accounts["coop"]), 120.0)
+        self.assertEqual(self.account_balance(accounts["suspense"]), 7.5)
+        provision_lines = (first | second).line_ids.filtered(lambda line: line.family == "provision").move_line_id
+        self.assertTrue(all(provision_lines.mapped("reconciled")))
+        self.assertEqual(
+            first.line_ids.mapped("kind"),
+            ["invoice", "invoice", "deduction", "deduction", "deduction", "provision", "unknown"],
+        )
+        unknown = first.line_ids.filtered(lambda line: line.kind == "unknown")
+        self.assertEqual(unknown.suspense_amount, -7.5)
+        self.assertIn("ZZ-UNKNOWN-77", first.problems)
+
+    def test_claims_add_up_their_slices_and_reversals_with_deadlines(self):
+        self.import_file(self.two_payments())
+        shortage = self.claim(self.inv_c.name)
+        self.assertRecordValues(
+            shortage,
+            [
+                {
+                    "claim_type": "shortage",
+                    "amount": 160.0,
+                    "recovered_amount": 40.0,
+                    "open_amount": 120.0,
+                    "state": "open",
+                    "invoice_id": self.inv_c.id,
+                    # 30 days after the invoice's due date.
+                    "deadline": fields.Date.to_date("2026-03-06"),
+                }
+            ],
+        )
+        self.assertEqual(len(shortage.line_ids), 3)
+        activity = shortage.activity_ids
+        self.assertEqual(activity.activity_type_id, self.env.ref("acorn_amazon_vendor.mail_activity_type_dispute"))
+        chargeback = self.claim("1520586356VCBSINV")
+        self.assertRecordValues(
+            chargeback,
+            [{"claim_type": "chargeback", "amount": 50.0, "deadline": fields.Date.to_date("2026-04-01")}],
+        )
+        self.assertRecordValues(self.claim("6268-1490026100"), [{"claim_type": "coop", "amount": 120.0}])
+        provision = self.claim(PROVISION)
+        self.assertRecordValues(
+            provision, [{"claim_type": "provision", "amount": 300.0, "recovered_amount": 300.0, "state": "won"}]
+        )
+        self.assertFalse(self.claim("ZZ-UNKNOWN-77"), "an unknown line is no claim: it waits in suspense")
+
+    def test_reimporting_the_same_file_changes_nothing(self):
+        content = self.two_payments()
+        self.import_file(content)
+        moves = self.env["account.move"].search_count([])
+        claims = self.env["amazon.vendor.claim"].search_count([])
+        action = self.import_file(content)
+        self.assertEqual(len(self.env["amazon.vendor.remittance"].search([])), 2)
+        self.assertEqual(self.env["account.move"].search_count([]), moves)
+        self.assertEqual(self.env["amazon.vendor.claim"].search_count([]), claims)
+        self.assertIn("0 payment(s) imported, 2 already in Odoo", action["params"]["message"])
+
+    def test_a_file_with_hidden_lines_is_flagged_and_its_gap_waits_in_suspense(self):
+        invoice = self.amazon_invoice(900.0)
+        content = remittance_csv(
+            [("30010", "03/16/2026", self.currency.name, [(invoice.name, "Invoice", 900.0, 0.0)], 1000.0, None)],
+            hidden=["30010"],
+        )
+        action = self.import_file(content)
+        remittance = self.remittance("30010")
+        self.assertRecordValues(
+            remittance, [{"state": "posted", "hidden_lines": True, "difference": 100.0, "suspense_amount": 100.0}]
+        )
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("hid some lines", action["params"]["message"])
+        self.assertEqual(invoice.payment_state, "paid")
+        bank = remittance.move_id.line_ids.filtered(lambda line: line.balance > 0 and line.account_id.reconcile)
+        self.assertIn(1000.0, bank.mapped("balance"))
+
+    def test_an_invoice_paid_in_a_second_currency_posts_its_exchange_difference(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].create(
+            [
+                {"currency_id": eur.id, "name": "2026-01-01", "rate": 0.8, "company_id": self.company.id},
+                {"currency_id": eur.id, "name": "2026-03-01", "rate": 0.75, "company_id": self.company.id},
+            ]
+        )
+        if self.currency == eur:
+            self.skipTest("the company already works in EUR")
+        invoice = self.amazon_invoice(800.0, currency=eur)  # 1,000.00 in company currency on 5 Jan
+        self.assertEqual(invoice.amount_total_signed, 1000.0)
+        content = remittance_csv(
+            [
+                (
+                    "30020",
+                    "03/02/2026",
+                    "EUR",
+                    [(invoice.name, "Invoice", 800.0, 0.0)],
+                    None,
+                    (self.currency.name, 1066.67),
+                )
+            ]
+        )
+        self.import_file(content)
+        remittance = self.remittance("30020")
+        self.assertEqual(remittance.state, "posted")
+        self.assertEqual(remittance.invoice_currency_id, eur)
+        self.assertEqual(invoice.payment_state, "paid")
+        bank = remittance.move_id.line_ids.filtered(lambda line: line.currency_id == self.currency)
+        self.assertEqual(bank.balance, 1066.67, "Amazon's payment, at Amazon's rate")
+        exchange = invoice.line_ids.matched_credit_ids.exchange_move_id
+        self.assertTrue(exchange, "Odoo posted the exchange difference itself")
+        self.assertAlmostEqual(sum(exchange.line_ids.filtered("reconciled").mapped("balance")), 66.67, places=2)
+
+    def test_a_partial_payment_leaves_the_invoice_partly_paid(self):
+        invoice = self.amazon_invoice(1000.0)
+        self.import_file(
+            remittance_csv(
+                [("30030", "03/02/2026", self.currency.name, [(invoice.name, "Invoice", 400.0, 0.0)], None, None)]
+            )
+        )
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(invoice.amount_residual, 600.0)
+
+    def test_amazon_paying_more_than_odoo_owes_goes_to_suspense_with_a_note(self):
+        invoice = self.amazon_invoice(100.0)
+        self.import_file(
+            remittance_csv(
+                [("30040", "03/02/2026", self.currency.name, [(invoice.name, "Invoice", 130.0, 0.0)], None, None)]
+            )
+        )
+        line = self.remittance("30040").line_ids
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(line.suspense_amount, 30.0)
+        self.assertIn("More than the invoice still owes", line.note)
+
+    def test_a_credit_note_in_the_payment_is_settled_against_its_invoice(self):
+        invoice = self.amazon_invoice(1000.0)
+        refund = self.amazon_invoice(200.0, move_type="out_refund")
+        self.import_file(
+            remittance_csv(
+                [
+                    (
+                        "30050",
+                        "03/02/2026",
+                        self.currency.name,
+                        [(invoice.name, "Invoice", 1000.0, 0.0), (refund.name, "Product returns", -200.0, 0.0)],
+                        None,
+                        None,
+                    )
+                ]
+            )
+        )
+        self.assertEqual(self.remittance("30050").line_ids.mapped("kind"), ["invoice", "credit_note"])
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertTrue(refund.currency_id.is_zero(refund.amount_residual), "the credit note is settled")
+
+    def test_the_terms_discount_is_tax_correct_when_the_payment_terms_carry_it(self):
+        tax = self.env["account.tax"].create({"name": "Sales 10%", "amount": 10.0, "type_tax_use": "sale"})
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "2% 10, net 30",
+                "early_discount": True,
+                "discount_percentage": 2.0,
+                "discount_days": 10,
+                "early_pay_discount_computation": "included",
+                "line_ids": [Command.create({"value": "percent", "value_amount": 100.0, "nb_days": 30})],
+            }
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.amazon_partner.id,
+                "invoice_date": "2026-01-05",
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.product.id, "price_unit": 1000.0, "tax_ids": [tax.id]})
+                ],
+            }
+        )
+        invoice.action_post()
+        self.import_file(
+            remittance_csv(
+                [("30060", "01/12/2026", self.currency.name, [(invoice.name, "Invoice", 1078.0, 22.0)], None, None)]
+            )
+        )
+        move = self.remittance("30060").move_id
+        self.assertEqual(invoice.payment_state, "paid")
+        tax_lines = move.line_ids.filtered("tax_line_id")
+        self.assertEqual(tax_lines.balance, 2.0, "the discount takes its share of the tax back")
+
+    def test_a_voided_payment_is_kept_but_not_booked(self):
+        invoice = self.amazon_invoice(100.0)
+        content = remittance_csv(
+            [("30070", "03/02/2026", self.currency.name, [(invoice.name, "Invoice", 100.0, 0.0)], None, None)]
+        )
+        content = content.replace(b"EFT,Paid,", b"EFT,Void,Bank account closed")
+        self.import_file(content)
+        remittance = self.remittance("30070")
+        self.assertRecordValues(remittance, [{"state": "cancelled", "move_id": False}])
+        self.assertEqual(invoice.payment_state, "not_paid")
+
+    def test_a_file_that_is_no_remittance_says_why_and_imports_nothing(self):
+        with self.assertRaisesRegex(UserError, "not a Vendor Central remittance export"):
+            self.import_file(b"Name,Street\nAcme,Main Street\n", "contacts.csv")
+        bad = remittance_csv([("30080", "03/02/2026", self.currency.name, [("X1", "Invoice", 10.0, 0.0)], None, None)])
+        bad = bad.replace(b"10.00,", b"ten,", 1)
+        with self.assertRaisesRegex(UserError, "Row .*'ten' is not an amount"):
+            self.import_file(bad)
+        self.assertFalse(self.env["amazon.vendor.remittance"].search([]))
+
+    def test_a_rebuilt_entry_reverses_and_books_again(self):
+        invoice = self.amazon_invoice(250.0)
+        invoice.button_draft()
+        content = remittance_csv(
+            [("30090", "03/02/2026", self.currency.name, [(invoice.name, "Invoice", 250.0, 0.0)], None, None)]
+        )
+        self.import_file(content)
+        remittance = self.remittance("30090")
+        self.assertEqual(remittance.line_ids.kind, "unknown", "a draft invoice is not paid")
+        old_move = remittance.move_id
+        # The invoice is posted afterwards: the accountant rebuilds the payment's entry.
+        invoice.action_post()
+        remittance.action_rebuild()
+        self.assertTrue(old_move.reversal_move_ids, "the first entry is reversed, never edited")
+        self.assertNotEqual(remittance.move_id, old_move)
+        self.assertEqual(remittance.line_ids.kind, "invoice")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(self.account_balance(self.account._amazon_vendor_remittance_accounts()["suspense"]), 0.0)
+
+    def test_many_payments_go_to_the_background_with_progress(self):
+        self.env["ir.config_parameter"].sudo().set_param("acorn_amazon_vendor.remittance_background_lines", "1")
+        invoices = [self.amazon_invoice(10.0) for _i in range(2)]
+        content = remittance_csv(
+            [
+                (
+                    "30100",
+                    "03/02/2026",
+                    self.currency.name,
+                    [(inv.name, "Invoice", 10.0, 0.0) for inv in invoices],
+                    None,
+                    None,
+                )
+            ]
+        )
+        action = self.import_file(content)
+        self.assertIn("being posted in the background", action["params"]["message"])
+        self.assertEqual(self.remittance("30100").state, "draft")
+        self.env["amazon.vendor.remittance"]._cron_post_remittances()
+        self.assertEqual(self.remittance("30100").state, "posted")
+        self.assertEqual([inv.payment_state for inv in invoices], ["paid", "paid"])
+
+
+@tagged("post_install", "-at_install")
+class TestClaims(AmazonVendorRemittanceCommon):
+    def shortage(self, number="30200"):
+        invoice = self.amazon_invoice(1000.0, invoice_date_due="2026-02-04")
+        self.import_file(
+            remittance_csv(
+                [
+                    (
+                        number,
+                        "03/02/2026",
+                        self.currency.name,
+                        [(invoice.name, "Invoice", 1000.0, 0.0), (f"{invoice.name}SC", "Shortage Claim", -80.0, 0.0)],
+                        None,
+                        None,
+                    )
+                ]
+            )
+        )
+        return self.claim(invoice.name)
+
+    def test_a_lost_shortage_claim_leaves_the_clearing_account_for_good(self):
+        claim = self.shortage().with_user(self.accountant)
+        accounts = self.account._amazon_vendor_remittance_accounts()
+        claim.action_dispute()
+        claim.action_dispute()
+        with self.assertRaisesRegex(UserError, "at most 2 disputes"):
+            claim.action_dispute()
+        claim.action_mark_lost()
+        self.assertEqual(claim.state, "lost")
+        self.assertEqual(self.account_balance(accounts["claim"]), 0.0)
+        self.assertEqual(self.account_balance(accounts["writeoff"]), 80.0)
+        self.assertTrue(all(claim.line_ids.move_line_id.mapped("reconciled")))
+        claim.action_reopen()
+        self.assertEqual(self.account_balance(accounts["claim"]), 80.0)
+
+    def test_the_evidence_file_holds_what_a_dispute_needs(self):
+        claim = self.shortage().with_user(self.accountant)
+        self.env["ir.attachment"].create(
+            {
+                "name": "POD-signed.pdf",
+                "raw": b"%PDF-1.4 signed proof of delivery",
+                "res_model": "account.move",
+                "res_id": claim.invoice_id.id,
+            }
+        )
+        action = claim.action_export_evidence()
+        self.assertIn(f"/web/content/{claim.evidence_attachment_id.id}", action["url"])
+        archive = zipfile.ZipFile(io.BytesIO(claim.evidence_attachment_id.raw))
+        names = archive.namelist()
+        self.assertIn("summary.txt", names)
+        self.assertTrue(any(name.endswith("POD-signed.pdf") for name in names), names)
+        summary = archive.read("summary.txt").decode()
+        self.assertIn(claim.invoice_id.name, summary)
+        self.assertIn("80.00", summary)
+
+    def test_payables_ready_for_deduction_are_tracked_before_the_money_goes(self):
+        content = (
+            b"Your payables - ready for deduction\n\n"
+            b"Vendor code,Transaction number,Transaction date,Type,Invoice amount,Deducted amount,Balance,\n"
+            b"ACME1,1520586399VCBSINV,02/20/2026,Chargeback,-75.00,0.00,-75.00,\n"
+        )
+        self.import_file(content, "payables.csv")
+        claim = self.claim("1520586399VCBSINV")
+        self.assertRecordValues(
+            claim,
+            [
+                {
+                    "claim_type": "chargeback",
+                    "pending_amount": 75.0,
+                    "amount": 0.0,
+                    "deadline": fields.Date.to_date("2026-03-22"),
+                }
+            ],
+        )
+        invoice = self.amazon_invoice(500.0)
+        self.import_file(
+            remittance_csv(
+                [
+                    (
+                        "30210",
+                        "03/02/2026",
+                        self.currency.name,
+                        [(invoice.name, "Invoice", 500.0, 0.0), ("1520586399VCBSINV", "Chargeback", -75.0, 0.0)],
+                        None,
+                        None,
+                    )
+                ]
+            )
+        )
+        self.assertEqual(claim.amount, 75.0)
+        self.assertEqual(len(self.env["amazon.vendor.claim"].search([("name", "=", "1520586399VCBSINV")])), 1)
+
+    def test_an_amazon_bill_for_co_op_is_settled_by_the_deduction(self):
+        bill = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": self.amazon_partner.id,
+                "invoice_date": "2026-02-01",
+                "ref": "6268-1490026111",
+                "invoice_line_ids": [Command.create({"name": "Co-op Q1", "price_unit": 120.0, "tax_ids": []})],
+            }
+        )
+        bill.action_post()
+        invoice = self.amazon_invoice(500.0)
+        self.import_file(
+            remittance_csv(
+                [
+                    (
+                        "30220",
+                        "03/02/2026",
+                        self.currency.name,
+                        [(invoice.name, "Invoice", 500.0, 0.0), ("6268-1490026111", "Co-op", -120.0, 0.0)],
+                        None,
+                        None,
+                    )
+                ]
+            )
+        )
+        self.assertEqual(bill.payment_state, "paid")
+        self.assertEqual(invoice.payment_state, "paid")
+
+    def test_the_deductions_analysis_and_the_account_figures(self):
+        self.shortage()
+        report = self.env["amazon.vendor.claim.report"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(report.mapped("open_amount"), [80.0])
+        self.assertEqual(report.claim_type, "shortage")
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.claim_open_amount, 80.0)
+        self.assertEqual(self.account.claim_recovery_rate, 0.0)
+        self.assertEqual(self.account.remittance_count, 1)
+
+    def test_users_outside_the_amazon_groups_see_no_remittance(self):
+        self.shortage()
+        clerk = self.env["res.users"].create(
+            {"name": "Clerk", "login": "clerk", "groups_id": [Command.link(self.env.ref("base.group_user").id)]}
+        )
+        self.assertFalse(self.env["amazon.vendor.remittance"].with_user(clerk).has_access("read"))
+        self.assertFalse(self.env["amazon.vendor.claim"].with_user(clerk).has_access("read"))
