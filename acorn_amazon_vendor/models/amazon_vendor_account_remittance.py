@@ -280,7 +280,7 @@ class AmazonVendorAccount(models.Model):
             for header in client.iter_remittance_headers(marketplace_id=marketplace, start_date=start, end_date=now):
                 status = header.get("remittanceStatus")
                 if status == "IN_PROGRESS":
-                    cursor = min(cursor, parse_datetime(header["paymentDate"]))
+                    cursor = min(cursor, parse_datetime(header["paymentDate"]).replace(tzinfo=None))
                     continue
                 if status != "SUCCESSFUL" or self._amazon_vendor_holds_payment(header):
                     continue

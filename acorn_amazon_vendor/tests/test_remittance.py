@@ -466,3 +466,136 @@ class TestClaims(AmazonVendorRemittanceCommon):
         )
         self.assertFalse(self.env["amazon.vendor.remittance"].with_user(clerk).has_access("read"))
         self.assertFalse(self.env["amazon.vendor.claim"].with_user(clerk).has_access("read"))
+
+
+@tagged("post_install", "-at_install")
+class TestRemittanceApi(AmazonVendorRemittanceCommon):
+    """The same reconciliation with Amazon's payments read through the Finance Remittance API."""
+
+    NOW = "2026-03-10 12:00:00"
+
+    def setUp(self):
+        super().setUp()
+        # The client's waits are switched off in the tests (see common.py): so is Amazon's quota,
+        # but for the test that asks for a 429.
+        self.sim_reset(clock="2026-03-10T12:00:00Z", remittance_item_page_size=3, rate_limiting=False)
+
+    def money(self, amount, currency=None):
+        return {"currencyCode": currency or self.currency.name, "currencyAmount": amount}
+
+    def item(self, number, paid, discount=0.0, description="Invoice"):
+        return {
+            "invoiceNumber": number,
+            "invoiceIssueDate": "2026-01-05T00:00:00Z",
+            "totalAmount": self.money(paid + discount),
+            "netAmountPaid": self.money(paid),
+            "netAmountPaidBreakdown": [
+                {"breakdownType": "AmountPaid", "breakdownAmount": self.money(paid)},
+                {"breakdownType": "TermsDiscountTaken", "breakdownAmount": self.money(discount)},
+            ],
+            "description": description,
+            "invoiceType": "Standard",
+        }
+
+    def payment(self, unique_id, number, date, items, status="SUCCESSFUL"):
+        total = round(sum(item["netAmountPaid"]["currencyAmount"] for item in items), 2)
+        return {
+            "uniquePaymentId": unique_id,
+            "paymentNumber": number,
+            "paymentDate": date,
+            "paymentAmount": self.money(total),
+            "paymentAmountInInvoiceCurrency": self.money(total),
+            "paymentMethod": "EFT",
+            "remittanceStatus": status,
+            "relatedIdentifiers": [{"relatedIdentifierName": "VENDOR_CODE", "relatedIdentifierValue": ["ACME1"]}],
+            "countryCode": "US",
+            "remittanceItems": items,
+        }
+
+    def fetch(self):
+        from freezegun import freeze_time
+
+        with freeze_time(self.NOW):
+            return self.account.with_user(self.salesman).action_fetch_remittances()
+
+    def test_amazons_payments_are_read_posted_and_never_twice(self):
+        invoices = [self.amazon_invoice(100.0 * (i + 1)) for i in range(4)]
+        paid = self.payment(
+            "UPID-1",
+            "40001",
+            "2026-03-02T00:00:00Z",
+            [self.item(inv.name, inv.amount_total - 1.0, 1.0) for inv in invoices]
+            + [self.item(f"{invoices[0].name}SC", -25.0, description="Shortage Claim for Invoice")],
+        )
+        pending = self.payment("UPID-2", "40002", "2026-03-09T00:00:00Z", [self.item("OTHER-1", 10.0)], "IN_PROGRESS")
+        self.sim_post("/_simulator/remittances", [paid, pending])
+        self.fetch()
+        remittance = self.remittance("40001")
+        self.assertRecordValues(
+            remittance,
+            [
+                {
+                    "state": "posted",
+                    "source": "api",
+                    "unique_payment_id": "UPID-1",
+                    "vendor_code": "ACME1",
+                    "amount": 971.0,
+                    "line_count": 5,
+                    "difference": 0.0,
+                }
+            ],
+        )
+        self.assertEqual([inv.payment_state for inv in invoices], ["paid"] * 4, "five lines over two pages")
+        self.assertEqual(self.claim(invoices[0].name).amount, 25.0)
+        self.assertFalse(self.remittance("40002"), "a payment still in progress waits for Amazon")
+        self.assertEqual(self.account.remittance_cursor, fields.Datetime.to_datetime("2026-03-09 00:00:00"))
+        # Amazon finishes the second payment: the next run takes it, and only it.
+        pending["remittanceStatus"] = "SUCCESSFUL"
+        self.sim_post("/_simulator/remittances", [pending])
+        calls = len(self.audit_logs(operation="getRemittance"))
+        self.fetch()
+        self.assertEqual(self.remittance("40002").state, "posted")
+        self.assertEqual(self.remittance("40002").line_ids.kind, "unknown")
+        self.assertEqual(
+            len(self.audit_logs(operation="getRemittance")), calls + 1, "the first payment is not read again"
+        )
+        self.assertEqual(len(self.env["amazon.vendor.remittance"].search([("account_id", "=", self.account.id)])), 2)
+
+    def test_a_throttled_read_is_retried_and_the_file_of_the_same_payment_changes_nothing(self):
+        invoice = self.amazon_invoice(300.0)
+        self.sim_post(
+            "/_simulator/remittances",
+            [self.payment("UPID-9", "40009", "2026-03-02T00:00:00Z", [self.item(invoice.name, 300.0)])],
+        )
+        self.sim_post("/_simulator/config", {"faults": [{"operation": "getRemittance", "status": 429, "count": 2}]})
+        self.fetch()
+        self.assertEqual(self.remittance("40009").state, "posted")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.import_file(
+            remittance_csv(
+                [("40009", "03/02/2026", self.currency.name, [(invoice.name, "Invoice", 300.0, 0.0)], None, None)]
+            )
+        )
+        self.assertEqual(len(self.remittance("40009")), 1)
+
+    def test_the_scheduled_action_reads_each_account_on_its_own(self):
+        broken = self.account.copy(
+            {
+                "name": "Broken",
+                "endpoint_url": "http://127.0.0.1:9",
+                "lwa_client_id": self.account.lwa_client_id,
+                "lwa_client_secret": self.account.lwa_client_secret,
+                "lwa_refresh_token": self.account.lwa_refresh_token,
+            }
+        )
+        invoice = self.amazon_invoice(50.0)
+        self.sim_post(
+            "/_simulator/remittances",
+            [self.payment("UPID-5", "40005", "2026-03-02T00:00:00Z", [self.item(invoice.name, 50.0)])],
+        )
+        from freezegun import freeze_time
+
+        with freeze_time(self.NOW):
+            self.env["amazon.vendor.account"]._cron_fetch_remittances()
+        self.assertEqual(self.remittance("40005").state, "posted")
+        self.assertFalse(broken.remittances_synced_at)
