@@ -1,13 +1,16 @@
 """Amazon's payments reconciled in Odoo's own accounting: files, the SP-API, deductions and claims."""
 
+import base64
 import io
 import zipfile
+from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .remittance_common import AmazonVendorRemittanceCommon, remittance_csv
+from .shipping_common import AmazonVendorShippingCommon
 
 PROVISION = "260807_PROVISION_FOR_AGED_RECEIVABLE"
 
@@ -599,3 +602,62 @@ class TestRemittanceApi(AmazonVendorRemittanceCommon):
             self.env["amazon.vendor.account"]._cron_fetch_remittances()
         self.assertEqual(self.remittance("40005").state, "posted")
         self.assertFalse(broken.remittances_synced_at)
+
+
+@tagged("post_install", "-at_install")
+class TestClaimEvidence(AmazonVendorShippingCommon):
+    """A shortage claim on an invoice of goods shipped with an ASN gathers what a dispute needs."""
+
+    def test_a_shortage_claim_finds_its_po_asn_ssccs_and_labels(self):
+        from freezegun import freeze_time
+
+        (self.coffee | self.tea | self.grinder).write({"taxes_id": [Command.clear()]})
+        picking, cartons = self.packed_delivery("2CLM0001")
+        self.validate(picking)
+        with freeze_time(picking.amazon_vendor_asn_send_at + timedelta(seconds=1)):
+            self.env["stock.picking"]._cron_send_asns()
+        self.follow_transactions()
+        self.assertEqual(picking.amazon_vendor_asn_state, "done")
+        invoice = picking.sale_id._create_invoices()
+        invoice.action_post()
+        wizard = self.env["amazon.vendor.remittance.import"].create(
+            {
+                "account_id": self.account.id,
+                "data_filename": "Payments.csv",
+                "data_file": base64.b64encode(
+                    remittance_csv(
+                        [
+                            (
+                                "50001",
+                                "03/02/2026",
+                                invoice.currency_id.name,
+                                [
+                                    (invoice.name, "Invoice", invoice.amount_total, 0.0),
+                                    (f"{invoice.name}SC", "Shortage Claim for Invoice", -20.0, 0.0),
+                                ],
+                                None,
+                                None,
+                            )
+                        ]
+                    )
+                ),
+            }
+        )
+        wizard.action_import()
+        claim = self.env["amazon.vendor.claim"].search([("name", "=", invoice.name)])
+        self.assertRecordValues(
+            claim,
+            [{"claim_type": "shortage", "amount": 20.0, "sale_order_id": picking.sale_id.id, "invoice_id": invoice.id}],
+        )
+        self.assertEqual(claim.picking_ids, picking)
+        self.assertEqual(claim.asn_numbers, picking.amazon_vendor_shipment_identifier)
+        for carton in cartons:
+            self.assertIn(carton.amazon_vendor_sscc, claim.ssccs)
+        claim.action_export_evidence()
+        archive = zipfile.ZipFile(io.BytesIO(claim.evidence_attachment_id.raw))
+        names = archive.namelist()
+        self.assertTrue(any(name.startswith("asn/") for name in names), names)
+        self.assertTrue(any(name.startswith("labels/") and name.endswith(".pdf") for name in names), names)
+        summary = archive.read("summary.txt").decode()
+        self.assertIn(picking.sale_id.amazon_vendor_po_number, summary)
+        self.assertIn(cartons[0].amazon_vendor_sscc, summary)
