@@ -34,6 +34,16 @@ class AmazonVendorInvoiceNumber(models.Model):
     issue_date = fields.Datetime(readonly=True)
     due_date = fields.Datetime(readonly=True)
     po_numbers = fields.Char(string="Purchase Orders", readonly=True)
+    quick_pay_discount = fields.Float(readonly=True, digits=(16, 2), help="Amazon's settlement: QuickPayDiscount.")
+    quantity_variance_amount = fields.Float(
+        string="Quantity Variance", readonly=True, digits=(16, 2), help="Amazon's settlement: QuantityVarianceAmount."
+    )
+    price_variance_amount = fields.Float(
+        string="Price Variance", readonly=True, digits=(16, 2), help="Amazon's settlement: PriceVariance."
+    )
+    payment_ids_text = fields.Char(
+        string="Amazon Payments", readonly=True, help="Amazon's unique payment ids that paid it."
+    )
     amazon_updated_at = fields.Datetime(string="Updated by Amazon", readonly=True)
     sent_by_odoo = fields.Boolean(compute="_compute_sent_by_odoo", store=True)
 
@@ -94,24 +104,32 @@ class AmazonVendorInvoiceNumber(models.Model):
         claims = self.sudo()
         claim = claims.search([("vendor_code", "=", payee), ("name", "=", header["invoiceNumber"])], limit=1)
         amount = header.get("invoiceAmount") or {}
-        paid = sum(
-            (breakdown.get("breakdownAmount") or {}).get("currencyAmount") or 0.0
-            for breakdown in header.get("invoiceSettlementBreakdowns") or []
-            if breakdown.get("breakdownType") == "AmountPaid"
-        )
-        pos = [
-            value
-            for related in header.get("relatedIdentifiers") or []
-            if related.get("relatedIdentifierName") == "PURCHASE_ORDER_IDS"
-            for value in related.get("relatedIdentifierValue") or []
-        ]
+        settled = {}
+        for breakdown in header.get("invoiceSettlementBreakdowns") or []:
+            value = (breakdown.get("breakdownAmount") or {}).get("currencyAmount") or 0.0
+            settled[breakdown.get("breakdownType")] = settled.get(breakdown.get("breakdownType"), 0.0) + value
+
+        def related(name):
+            return [
+                value
+                for identifier in header.get("relatedIdentifiers") or []
+                if identifier.get("relatedIdentifierName") == name
+                for value in identifier.get("relatedIdentifierValue") or []
+            ]
+
+        pos = related("PURCHASE_ORDER_IDS")
+        payments = related("UNIQUE_PAYMENT_IDS")
         status = header.get("invoiceStatus")
         vals = {
             "amazon_identifier": header["invoiceIdentifier"],
             "amazon_status": status if status in dict(PAYMENT_STATUSES) else False,
             "amazon_type": header.get("invoiceType"),
             "amount": amount.get("currencyAmount") or 0.0,
-            "paid_amount": paid,
+            "paid_amount": settled.get("AmountPaid", 0.0),
+            "quick_pay_discount": settled.get("QuickPayDiscount", 0.0),
+            "quantity_variance_amount": settled.get("QuantityVarianceAmount", 0.0),
+            "price_variance_amount": settled.get("PriceVariance", 0.0),
+            "payment_ids_text": ",".join(payments) or False,
             "currency_code": amount.get("currencyCode"),
             "issue_date": _odoo_datetime(header.get("issueDate")),
             "due_date": _odoo_datetime(header.get("dueDate")),

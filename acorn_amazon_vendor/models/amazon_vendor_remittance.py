@@ -74,6 +74,12 @@ class AmazonVendorRemittance(models.Model):
     problems = fields.Text(readonly=True, help="Why the payment is not posted, or what needs a look.")
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, copy=False, index="btree_not_null")
     line_ids = fields.One2many("amazon.vendor.remittance.line", "remittance_id", readonly=True)
+    amazon_invoice_ids = fields.Many2many(
+        "amazon.vendor.invoice.number",
+        string="Amazon's Invoices",
+        compute="_compute_amazon_invoice_ids",
+        help="The invoices Amazon's Invoices API says this payment settled, with Amazon's settlement breakdown.",
+    )
     line_count = fields.Integer(compute="_compute_totals", store=True)
     lines_total = fields.Monetary(compute="_compute_totals", store=True, currency_field="invoice_currency_id")
     difference = fields.Monetary(
@@ -111,6 +117,24 @@ class AmazonVendorRemittance(models.Model):
                 lines.filtered(lambda line: line.kind in ("deduction", "provision")).mapped("amount_paid")
             )
             remittance.suspense_amount = sum(lines.mapped("suspense_amount")) + remittance.difference
+
+    def _compute_amazon_invoice_ids(self):
+        Numbers = self.env["amazon.vendor.invoice.number"]
+        for remittance in self:
+            if not remittance.unique_payment_id:
+                remittance.amazon_invoice_ids = Numbers
+                continue
+            # Joined by Amazon's unique payment id; the ilike narrows, the split makes it exact.
+            found = Numbers.search(
+                [
+                    ("account_id", "=", remittance.account_id.id),
+                    ("payment_ids_text", "ilike", remittance.unique_payment_id),
+                ]
+            )
+            payment_id = remittance.unique_payment_id
+            remittance.amazon_invoice_ids = found.filtered(
+                lambda n, payment_id=payment_id: payment_id in (n.payment_ids_text or "").split(",")
+            )
 
     # ------------------------------------------------------------------ actions
 

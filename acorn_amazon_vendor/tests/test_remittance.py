@@ -603,6 +603,37 @@ class TestRemittanceApi(AmazonVendorRemittanceCommon):
         self.assertEqual(self.remittance("40005").state, "posted")
         self.assertFalse(broken.remittances_synced_at)
 
+    def test_amazons_invoice_view_is_joined_by_the_unique_payment_id(self):
+        from freezegun import freeze_time
+
+        self.sim_post(
+            "/_simulator/invoices",
+            [
+                {
+                    "invoice": {
+                        "invoiceType": "Invoice",
+                        "id": "VC-HAND-9",
+                        "date": "2026-03-01T00:00:00Z",
+                        "remitToParty": {"partyId": "ACME1"},
+                        "invoiceTotal": {"currencyCode": self.currency.name, "amount": "70.00"},
+                    },
+                    "invoiceStatus": "PAID",
+                    "issueDate": "2026-03-01T00:00:00Z",
+                }
+            ],
+        )
+        self.sim_post(
+            "/_simulator/remittances",
+            [self.payment("UPID-7", "40007", "2026-03-02T00:00:00Z", [self.item("VC-HAND-9", 70.0)])],
+        )
+        self.fetch()
+        with freeze_time(self.NOW):
+            self.account.action_sync_invoice_status()
+        remittance = self.remittance("40007")
+        remittance.invalidate_recordset(["amazon_invoice_ids"])  # read as the form reads it, after the sync
+        self.assertEqual(remittance.amazon_invoice_ids.mapped("name"), ["VC-HAND-9"])
+        self.assertEqual(remittance.amazon_invoice_ids.payment_ids_text, "UPID-7")
+
 
 @tagged("post_install", "-at_install")
 class TestClaimEvidence(AmazonVendorShippingCommon):
