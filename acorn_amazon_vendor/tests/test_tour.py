@@ -4,6 +4,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from .amazon_orders import amz_time
 from .common import SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_REFRESH_TOKEN, SimulatorMixin, make_po
+from .remittance_common import AmazonVendorRemittanceCommon, remittance_csv
 
 
 @tagged("post_install", "-at_install")
@@ -203,4 +204,72 @@ class TestInvoiceTour(ShippingTourCase):
             f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
             "acorn_amazon_vendor_invoice_accepted",
             login="tour_accountant",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestRemittanceTour(AmazonVendorRemittanceCommon, HttpCase):
+    """An accountant imports Vendor Central's remittance file and finds Amazon's invoices paid."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tour_accountant = new_test_user(
+            cls.env,
+            login="tour_remittance",
+            email="tour.remittance@example.com",
+            groups="base.group_user,account.group_account_invoice,acorn_amazon_vendor.group_amazon_vendor_user",
+        )
+
+    def test_import_a_remittance_file_and_open_a_paid_invoice(self):
+        first, second = self.amazon_invoice(1000.0), self.amazon_invoice(500.0)
+        content = remittance_csv(
+            [
+                (
+                    "30901",
+                    "03/02/2026",
+                    self.currency.name,
+                    [
+                        (first.name, "Invoice", 1000.0, 0.0),
+                        (second.name, "Invoice", 500.0, 0.0),
+                        (f"{second.name}SC", "Shortage Claim for Invoice", -75.0, 0.0),
+                    ],
+                    None,
+                    None,
+                )
+            ]
+        )
+        # The browser cannot read a file of this machine: the tour fetches it from here and uploads it.
+        self.env["ir.attachment"].create(
+            {
+                "name": "Payments_remittance_tour.csv",
+                "raw": content,
+                "res_model": "res.partner",
+                "res_id": self.tour_accountant.partner_id.id,
+            }
+        )
+
+        self.start_tour("/odoo", "acorn_amazon_vendor_import_remittance", login="tour_remittance")
+
+        self._wait_remaining_requests()
+        remittance = self.remittance("30901")
+        self.assertRecordValues(
+            remittance,
+            [
+                {
+                    "state": "posted",
+                    "amount": 1425.0,
+                    "deducted_amount": 75.0,
+                    "difference": 0.0,
+                    "filename": "Payments_remittance_tour.csv",
+                }
+            ],
+        )
+        self.assertEqual(remittance.line_ids.mapped("kind"), ["invoice", "invoice", "deduction"])
+        self.assertEqual(remittance.move_id.state, "posted")
+        # Amazon paid both invoices in full; the shortage is a claim of its own, open until disputed.
+        self.assertEqual((first | second).mapped("payment_state"), ["paid", "paid"])
+        self.assertRecordValues(
+            self.claim(second.name),
+            [{"claim_type": "shortage", "amount": 75.0, "open_amount": 75.0, "invoice_id": second.id}],
         )
