@@ -46,6 +46,9 @@ PAYABLE_COLUMNS = {
     "balance": ("balance",),
 }
 HIDDEN_LINES = "will not be displayed"
+_KNOWN_HEADERS = {
+    alias for columns in (PAYMENT_COLUMNS, LINE_COLUMNS) for aliases in columns.values() for alias in aliases
+}
 _REQUIRED_PAYMENT = ("payment_number", "amount")
 _REQUIRED_LINE = ("payment_number", "invoice_number", "amount_paid")
 
@@ -183,7 +186,7 @@ def parse_remittance(content, filename=""):
         cell that is not an amount or a date (with its row number)
     """
     rows = _rows_of(content, filename)
-    payments, lines, hidden, warnings = [], [], set(), []
+    payments, lines, hidden, warnings, warned = [], [], set(), [], False
     section, columns = None, {}
     for number, row in enumerate(rows, 1):
         if _blank(row):
@@ -191,19 +194,25 @@ def parse_remittance(content, filename=""):
         text = " ".join(str(cell) for cell in row if cell not in (None, ""))
         first = _norm(row[0]) if row else ""
         if HIDDEN_LINES in text.lower():
-            listed = set(re.findall(r"\b\d{6,}\b", text))
-            hidden |= listed or {"*"}
+            warned = True
+            hidden |= set(re.findall(r"\b\d{6,}\b", text))
             continue
         if first == "invoices" and len([c for c in row if c not in (None, "")]) == 1:
             section, columns = "lines_title", {}
             continue
-        if first == "payment number":
-            section = "lines" if section == "lines_title" or "invoice number" in map(_norm, row) else "payments"
+        names = [_norm(cell) for cell in row]
+        if "payment number" in names and len(set(names) & _KNOWN_HEADERS) >= 2:
+            section = "lines" if section == "lines_title" or "invoice number" in names else "payments"
             columns = _columns(row, LINE_COLUMNS if section == "lines" else PAYMENT_COLUMNS)
             required = _REQUIRED_LINE if section == "lines" else _REQUIRED_PAYMENT
-            missing = [key for key in required if key not in columns]
+            aliases = LINE_COLUMNS if section == "lines" else PAYMENT_COLUMNS
+            missing = [aliases[key][0].title() for key in required if key not in columns]
             if missing:
-                raise RemittanceFileError(f"Row {number}: column(s) {', '.join(missing)} not found in the header.")
+                raise RemittanceFileError(f"Row {number}: no column {', '.join(missing)} in the header.")
+            continue
+        if first == "payment number":
+            # The hidden-lines warning may reuse the label to list the payments concerned.
+            hidden |= set(re.findall(r"\b\d{6,}\b", text))
             continue
         if section not in ("payments", "lines"):
             continue
@@ -223,6 +232,8 @@ def parse_remittance(content, filename=""):
                 )
         except ValueError as exc:
             raise RemittanceFileError(f"Row {number}: {exc.args[0]!r} is not an amount or a date.") from exc
+    if warned and not hidden:
+        hidden = {"*"}
     if not payments and not lines:
         raise RemittanceFileError("No payment and no invoice section: this is not a Vendor Central remittance export.")
     known = {p["payment_number"] for p in payments}
