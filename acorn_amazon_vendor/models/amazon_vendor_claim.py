@@ -224,7 +224,9 @@ class AmazonVendorClaim(models.Model):
             if claim.claim_type in CLEARING_TYPES and claim.open_amount > 0 and not claim.writeoff_move_id:
                 claim.sudo()._amazon_vendor_post_writeoff()
             claim.state = state
-            claim.activity_ids.action_feedback(feedback=dict(self._fields["state"].selection)[state])
+            claim.activity_ids.action_feedback(
+                feedback=dict(self._fields["state"]._description_selection(self.env))[state]
+            )
         return True
 
     def _amazon_vendor_post_writeoff(self):

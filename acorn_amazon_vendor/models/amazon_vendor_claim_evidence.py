@@ -40,7 +40,7 @@ class AmazonVendorClaim(models.Model):
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
 
     def _amazon_vendor_evidence_summary(self):
-        labels = dict(self._fields["claim_type"].selection)
+        labels = dict(self._fields["claim_type"]._description_selection(self.env))
         rows = [
             (_("Deduction"), self.name),
             (_("Type"), labels.get(self.claim_type)),

@@ -152,7 +152,7 @@ class RemittanceEntry:
                     lambda aml: aml.account_id.account_type == "liability_payable" and not aml.reconciled
                 )
                 account, partner = reconcile_with[:1].account_id, bill.commercial_partner_id
-        label = f"{line.invoice_number} - {dict(line._fields['family'].selection)[family]}"
+        label = f"{line.invoice_number} - {dict(line._fields['family']._description_selection(line.env))[family]}"
         self.add(account, -gross, label, line, partner=partner, reconcile_with=reconcile_with)
 
     def _amazon_bill(self, line):

@@ -53,8 +53,27 @@ _REQUIRED_PAYMENT = ("payment_number", "amount")
 _REQUIRED_LINE = ("payment_number", "invoice_number", "amount_paid")
 
 
+# English texts of the problems a file can have; the add-on shows them translated, by code.
+MESSAGES = {
+    "unreadable": "The spreadsheet cannot be read: {detail}",
+    "missing_columns": "Row {row}: no column {columns} in the header.",
+    "bad_cell": "Row {row}: {value!r} is not an amount or a date.",
+    "not_remittance": "No payment and no invoice section: this is not a Vendor Central remittance export.",
+    "no_payables_header": 'No header row starting with "Vendor code".',
+    "payment_without_row": "Payment {payment} has lines but no row in the payment section.",
+}
+
+
 class RemittanceFileError(ValueError):
-    """The file is not a remittance export ACORN can read; the message says why."""
+    """The file is not a remittance export ACORN can read.
+
+    :ivar code: a key of MESSAGES; ``params`` fill its placeholders
+    """
+
+    def __init__(self, code, **params):
+        self.code = code
+        self.params = params
+        super().__init__(MESSAGES[code].format(**params))
 
 
 def _norm(value):
@@ -121,7 +140,7 @@ def _rows_of(content, filename):
         try:
             book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
-            raise RemittanceFileError(f"The spreadsheet cannot be read: {exc}") from exc
+            raise RemittanceFileError("unreadable", detail=str(exc)) from exc
         sheet = book.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]
     for encoding in ("utf-8-sig", "cp1252"):
@@ -181,7 +200,8 @@ def parse_remittance(content, filename=""):
     :param content: the file's bytes (xlsx or csv)
     :param filename: its name, to tell the format when the bytes do not
     :return: {"payments": [dict], "lines": [dict], "hidden": set of payment numbers whose lines
-        Amazon did not display (or {"*"} when the file does not say which), "warnings": [str]}
+        Amazon did not display (or {"*"} when the file does not say which), "warnings": [(code of
+        MESSAGES, params)]}
     :raise RemittanceFileError: no payment or invoice section, a required column missing, or a
         cell that is not an amount or a date (with its row number)
     """
@@ -208,7 +228,7 @@ def parse_remittance(content, filename=""):
             aliases = LINE_COLUMNS if section == "lines" else PAYMENT_COLUMNS
             missing = [aliases[key][0].title() for key in required if key not in columns]
             if missing:
-                raise RemittanceFileError(f"Row {number}: no column {', '.join(missing)} in the header.")
+                raise RemittanceFileError("missing_columns", row=number, columns=", ".join(missing))
             continue
         if first == "payment number":
             # The hidden-lines warning may reuse the label to list the payments concerned.
@@ -231,17 +251,17 @@ def parse_remittance(content, filename=""):
                     )
                 )
         except ValueError as exc:
-            raise RemittanceFileError(f"Row {number}: {exc.args[0]!r} is not an amount or a date.") from exc
+            raise RemittanceFileError("bad_cell", row=number, value=exc.args[0]) from exc
     if warned and not hidden:
         hidden = {"*"}
     if not payments and not lines:
-        raise RemittanceFileError("No payment and no invoice section: this is not a Vendor Central remittance export.")
+        raise RemittanceFileError("not_remittance")
     known = {p["payment_number"] for p in payments}
     for line in lines:
         if line["payment_number"] not in known:
             known.add(line["payment_number"])
             payments.append({"payment_number": line["payment_number"], "amount": None})
-            warnings.append(f"Payment {line['payment_number']} has lines but no row in the payment section.")
+            warnings.append(("payment_without_row", {"payment": line["payment_number"]}))
     return {"payments": payments, "lines": lines, "hidden": hidden, "warnings": warnings}
 
 
@@ -263,9 +283,9 @@ def parse_payables(content, filename=""):
         try:
             records.append(_record(row, columns, ("invoice_amount", "deducted", "balance"), ("date",)))
         except ValueError as exc:
-            raise RemittanceFileError(f"Row {number}: {exc.args[0]!r} is not an amount or a date.") from exc
+            raise RemittanceFileError("bad_cell", row=number, value=exc.args[0]) from exc
     if columns is None:
-        raise RemittanceFileError('No header row starting with "Vendor code".')
+        raise RemittanceFileError("no_payables_header")
     return records
 
 

@@ -56,10 +56,22 @@ class AmazonVendorRemittanceImport(models.TransientModel):
                 _(
                     "%(file)s cannot be imported: %(reason)s",
                     file=self.data_filename or _("The file"),
-                    reason=error.args[0],
+                    reason=self._file_message(error.code, error.params),
                 )
             ) from error
         return self._import_remittance(account.sudo(), parsed)
+
+    def _file_message(self, code, params):
+        """:return: the translated text of a problem of the file (see tools.remittance_file.MESSAGES)"""
+        texts = {
+            "unreadable": _("The spreadsheet cannot be read: %(detail)s"),
+            "missing_columns": _("Row %(row)s: no column %(columns)s in the header."),
+            "bad_cell": _("Row %(row)s: '%(value)s' is not an amount or a date."),
+            "not_remittance": _("No payment and no invoice section: this is not a Vendor Central remittance export."),
+            "no_payables_header": _('No header row starting with "Vendor code".'),
+            "payment_without_row": _("Payment %(payment)s has lines but no row in the payment section."),
+        }
+        return texts[code] % params
 
     def _import_remittance(self, account, parsed):
         Remittance = self.env["amazon.vendor.remittance"].sudo()
@@ -117,7 +129,7 @@ class AmazonVendorRemittanceImport(models.TransientModel):
             messages.append(
                 _("Amazon hid some lines of %(count)s payment(s).", count=len(created.filtered("hidden_lines")))
             )
-        messages += parsed["warnings"]
+        messages += [self._file_message(code, params) for code, params in parsed["warnings"]]
         level = "warning" if len(messages) > 1 else "success"
         action = {
             "type": "ir.actions.act_window",
