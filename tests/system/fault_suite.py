@@ -49,6 +49,8 @@ CRONS = {
     "import": f"{MODULE}.ir_cron_import_purchase_orders",
     "check": f"{MODULE}.ir_cron_check_transactions",
     "status": f"{MODULE}.ir_cron_sync_po_status",
+    "payments": f"{MODULE}.ir_cron_fetch_remittances",
+    "post_payments": f"{MODULE}.ir_cron_post_remittances",
 }
 
 
@@ -400,7 +402,7 @@ class Suite:
     def print_table(self):
         headers = (
             "scenario",
-            "POs expected",
+            "POs or payments expected",
             "imported",
             "duplicated",
             "submissions expected",
@@ -522,6 +524,94 @@ class Suite:
         self.wait_for_cron("import")
         self.measure(name, [account], numbers)
 
+    def killed_mid_payments(self, name):
+        """Amazon's payments read and posted by the daily cron, the worker killed half-way: every
+        payment ends up once in Odoo, posted, and every invoice it pays is paid."""
+        self.ensure_chart()
+        account = self.account(name)
+        self.only_active(account)
+        payments, invoices = 40, 10
+        partner = self.odoo.call("res.partner", "create", {"name": f"Amazon {name}", "is_company": True})
+        moves = self.odoo.call(
+            "account.move",
+            "create",
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner,
+                    "invoice_line_ids": [(0, 0, {"name": "Goods", "quantity": 1, "price_unit": 10.0 + n})],
+                }
+                for n in range(payments * invoices)
+            ],
+        )
+        self.odoo.call("account.move", "action_post", moves)
+        names = [m["name"] for m in self.odoo.call("account.move", "read", moves, ["name"])]
+        when = datetime.now(timezone.utc) - timedelta(days=2)
+        numbers = [f"SYS{next(self.numbers):06d}" for _index in range(payments)]
+        remittances = []
+        for index, number in enumerate(numbers):
+            chunk = [(names[i], 10.0 + i) for i in range(index * invoices, (index + 1) * invoices)]
+            total = round(sum(amount for _name, amount in chunk), 2)
+            remittances.append(
+                {
+                    "uniquePaymentId": f"U{number}",
+                    "paymentNumber": number,
+                    "paymentDate": (when + timedelta(minutes=index)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "paymentAmount": {"currencyCode": "USD", "currencyAmount": total},
+                    "remittanceStatus": "SUCCESSFUL",
+                    "remittanceItems": [
+                        {"invoiceNumber": invoice, "netAmountPaid": {"currencyCode": "USD", "currencyAmount": amount}}
+                        for invoice, amount in chunk
+                    ],
+                }
+            )
+        self.sim.add_remittances(remittances)
+        # Slow answers keep the run going long enough to be killed in the middle.
+        self.sim.configure(faults=[{"operation": "getRemittance", "delay": 0.15, "count": payments}])
+        self.run_cron("payments", wait=False)
+        count = "SELECT count(*) FROM amazon_vendor_remittance WHERE account_id = %s"
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and not 0 < self.db.value(count, (account,)) < payments:
+            time.sleep(0.05)
+        self.odoo.kill()
+        at_kill = self.db.value(count, (account,))
+        self.notes.append(f"{name}: Odoo killed (SIGKILL) with {at_kill} of {payments} payments committed")
+        expected = list(numbers) if 0 < at_kill < payments else [*numbers, "not-killed-mid-run"]
+        self.sim.configure(faults=[])
+        self.odoo.start()
+        self.db.query("SELECT pg_notify('cron_trigger', %s)", (self.db_name,), dbname="postgres")
+        self.wait_for_cron("payments")
+        rows = self.db.query(
+            "SELECT payment_number, state, move_id IS NOT NULL FROM amazon_vendor_remittance WHERE account_id = %s",
+            (account,),
+        )
+        distinct = {number for number, _state, _move in rows}
+        posted = {number for number, state, has_move in rows if state == "posted" and has_move}
+        unpaid = self.db.value(
+            "SELECT count(*) FROM account_move WHERE id IN %s AND payment_state != 'paid'", (tuple(moves),)
+        )
+        lost = len(set(expected) - posted) + (unpaid and 1)
+        if unpaid:
+            self.notes.append(f"{name}: {unpaid} invoice(s) not paid")
+        row = {
+            "scenario": name,
+            "pos_expected": len(expected),
+            "imported": len(distinct),
+            "duplicated": len(rows) - len(distinct),
+            "submissions_expected": 0,
+            "sent": 0,
+            "lost": lost,
+        }
+        row["ok"] = row["duplicated"] == 0 and lost == 0
+        self.rows.append(row)
+        say(f"{name}: {row}")
+
+    def ensure_chart(self):
+        """The scenarios that post journal entries need a chart of accounts and a bank journal."""
+        company = self.odoo.ref("base.main_company")
+        if not self.odoo.call("account.journal", "search", [("type", "=", "bank")]):
+            self.odoo.call("account.chart.template", "try_loading", "generic_coa", company)
+
     def cron_and_import_now(self, name):
         account = self.account(name)
         self.only_active(account)
@@ -593,6 +683,7 @@ class Suite:
         ("SIGKILL mid import batch", "killed_mid_batch"),
         ("cron and Import Now at once", "cron_and_import_now"),
         ("two users acknowledge at once", "two_users_at_once"),
+        ("SIGKILL mid payments run", "killed_mid_payments"),
     )
 
     def run(self):
