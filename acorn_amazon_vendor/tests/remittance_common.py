@@ -79,6 +79,9 @@ def remittance_csv(payments, hidden=()):
     return out.getvalue().encode()
 
 
+PROVISION = "260807_PROVISION_FOR_AGED_RECEIVABLE"
+
+
 class AmazonVendorRemittanceCommon(AmazonVendorCommon):
     @classmethod
     def setUpClass(cls):
@@ -142,3 +145,71 @@ class AmazonVendorRemittanceCommon(AmazonVendorCommon):
     def account_balance(self, account):
         lines = self.env["account.move.line"].search([("account_id", "=", account.id), ("parent_state", "=", "posted")])
         return self.currency.round(sum(lines.mapped("balance")))
+
+    def two_payments_data(self):
+        """Three invoices paid over two payments that also carry a terms discount, a shortage
+        claim in two slices and its partial reversal, a chargeback, a co-op allowance, a
+        provision and its reversal, and a line nobody knows."""
+        self.inv_a = self.amazon_invoice(1000.0)
+        self.inv_b = self.amazon_invoice(500.0)
+        self.inv_c = self.amazon_invoice(800.0, invoice_date_due="2026-02-04")
+        a, b, c = self.inv_a.name, self.inv_b.name, self.inv_c.name
+        return [
+            (
+                "30001",
+                "03/02/2026",
+                self.currency.name,
+                [
+                    (a, "Invoice", 990.0, 10.0),
+                    (b, "Invoice", 500.0, 0.0),
+                    (f"{c}SC", "Shortage Claim for Invoice", -100.0, 0.0),
+                    ("1520586356VCBSINV", "PO on-time accuracy", -50.0, 0.0),
+                    ("6268-1490026100", "Co-op", -120.0, 0.0),
+                    (PROVISION, "PROVISION_FOR_RECEIVABLE", -300.0, 0.0),
+                    ("ZZ-UNKNOWN-77", "", -7.5, 0.0),
+                ],
+                None,
+                None,
+            ),
+            (
+                "30002",
+                "03/09/2026",
+                self.currency.name,
+                [
+                    (c, "Invoice", 800.0, 0.0),
+                    (f"{c}SC", "Shortage Claim for Invoice", -60.0, 0.0),
+                    (f"{c}SCR", "Reversal for Shortage Claim", 40.0, 0.0),
+                    (f"{PROVISION}-R", "Reversal for PROVISION_FOR_RECEIVABLE", 300.0, 0.0),
+                ],
+                None,
+                None,
+            ),
+        ]
+
+    def assert_two_payments_reconciled(self):
+        """The two payments of :meth:`two_payments_data` booked to the cent; :return: them"""
+        first, second = self.remittance("30001"), self.remittance("30002")
+        self.assertRecordValues(
+            first | second,
+            [
+                {"state": "posted", "amount": 912.5, "difference": 0.0, "hidden_lines": False},
+                {"state": "posted", "amount": 1080.0, "difference": 0.0, "hidden_lines": False},
+            ],
+        )
+        accounts = self.account._amazon_vendor_remittance_accounts()
+        for remittance in first | second:
+            move = remittance.move_id
+            self.assertEqual(move.state, "posted")
+            bank = move.line_ids.filtered(lambda line: line.account_id == accounts["outstanding"])
+            self.assertEqual(bank.balance, remittance.amount, "the entry equals Amazon's payment to the cent")
+        # Every invoice got exactly what Amazon paid on it, the discount included.
+        self.assertEqual((self.inv_a | self.inv_b | self.inv_c).mapped("payment_state"), ["paid"] * 3)
+        self.assertEqual(self.account_balance(accounts["discount"]), 10.0)
+        # Deductions went to their accounts; the shortage stays open in the clearing account for
+        # what Amazon did not give back, the provision cleared itself.
+        self.assertEqual(self.account_balance(accounts["claim"]), 120.0)
+        self.assertEqual(self.account_balance(accounts["provision"]), 0.0)
+        self.assertEqual(self.account_balance(accounts["chargeback"]), 50.0)
+        self.assertEqual(self.account_balance(accounts["coop"]), 120.0)
+        self.assertEqual(self.account_balance(accounts["suspense"]), 7.5)
+        return first, second

@@ -9,82 +9,18 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .remittance_common import AmazonVendorRemittanceCommon, remittance_csv
+from .remittance_common import PROVISION, AmazonVendorRemittanceCommon, remittance_csv
 from .shipping_common import AmazonVendorShippingCommon
-
-PROVISION = "260807_PROVISION_FOR_AGED_RECEIVABLE"
 
 
 @tagged("post_install", "-at_install")
 class TestRemittance(AmazonVendorRemittanceCommon):
     def two_payments(self):
-        """Three invoices paid over two payments that also carry a terms discount, a shortage
-        claim in two slices and its partial reversal, a chargeback, a co-op allowance, a
-        provision and its reversal, and a line nobody knows."""
-        self.inv_a = self.amazon_invoice(1000.0)
-        self.inv_b = self.amazon_invoice(500.0)
-        self.inv_c = self.amazon_invoice(800.0, invoice_date_due="2026-02-04")
-        a, b, c = self.inv_a.name, self.inv_b.name, self.inv_c.name
-        return remittance_csv(
-            [
-                (
-                    "30001",
-                    "03/02/2026",
-                    self.currency.name,
-                    [
-                        (a, "Invoice", 990.0, 10.0),
-                        (b, "Invoice", 500.0, 0.0),
-                        (f"{c}SC", "Shortage Claim for Invoice", -100.0, 0.0),
-                        ("1520586356VCBSINV", "PO on-time accuracy", -50.0, 0.0),
-                        ("6268-1490026100", "Co-op", -120.0, 0.0),
-                        (PROVISION, "PROVISION_FOR_RECEIVABLE", -300.0, 0.0),
-                        ("ZZ-UNKNOWN-77", "", -7.5, 0.0),
-                    ],
-                    None,
-                    None,
-                ),
-                (
-                    "30002",
-                    "03/09/2026",
-                    self.currency.name,
-                    [
-                        (c, "Invoice", 800.0, 0.0),
-                        (f"{c}SC", "Shortage Claim for Invoice", -60.0, 0.0),
-                        (f"{c}SCR", "Reversal for Shortage Claim", 40.0, 0.0),
-                        (f"{PROVISION}-R", "Reversal for PROVISION_FOR_RECEIVABLE", 300.0, 0.0),
-                    ],
-                    None,
-                    None,
-                ),
-            ]
-        )
+        return remittance_csv(self.two_payments_data())
 
     def test_a_remittance_file_reconciles_every_invoice_and_deduction_to_the_cent(self):
         self.import_file(self.two_payments())
-        first, second = self.remittance("30001"), self.remittance("30002")
-        self.assertRecordValues(
-            first | second,
-            [
-                {"state": "posted", "amount": 912.5, "difference": 0.0, "hidden_lines": False},
-                {"state": "posted", "amount": 1080.0, "difference": 0.0, "hidden_lines": False},
-            ],
-        )
-        accounts = self.account._amazon_vendor_remittance_accounts()
-        for remittance in first | second:
-            move = remittance.move_id
-            self.assertEqual(move.state, "posted")
-            bank = move.line_ids.filtered(lambda line: line.account_id == accounts["outstanding"])
-            self.assertEqual(bank.balance, remittance.amount, "the entry equals Amazon's payment to the cent")
-        # Every invoice got exactly what Amazon paid on it, the discount included.
-        self.assertEqual((self.inv_a | self.inv_b | self.inv_c).mapped("payment_state"), ["paid"] * 3)
-        self.assertEqual(self.account_balance(accounts["discount"]), 10.0)
-        # Deductions went to their accounts; the shortage stays open in the clearing account for
-        # what Amazon did not give back, the provision cleared itself.
-        self.assertEqual(self.account_balance(accounts["claim"]), 120.0)
-        self.assertEqual(self.account_balance(accounts["provision"]), 0.0)
-        self.assertEqual(self.account_balance(accounts["chargeback"]), 50.0)
-        self.assertEqual(self.account_balance(accounts["coop"]), 120.0)
-        self.assertEqual(self.account_balance(accounts["suspense"]), 7.5)
+        first, second = self.assert_two_payments_reconciled()
         provision_lines = (first | second).line_ids.filtered(lambda line: line.family == "provision").move_line_id
         self.assertTrue(all(provision_lines.mapped("reconciled")))
         self.assertEqual(
@@ -520,6 +456,20 @@ class TestRemittanceApi(AmazonVendorRemittanceCommon):
 
         with freeze_time(self.NOW):
             return self.account.with_user(self.salesman).action_fetch_remittances()
+
+    def test_the_same_payments_through_the_api_reconcile_to_the_cent(self):
+        payments = []
+        for number, date, _currency, lines, _amount, _exchange in self.two_payments_data():
+            month, day, year = date.split("/")
+            items = [self.item(invoice, paid, discount, description) for invoice, description, paid, discount in lines]
+            payments.append(self.payment(f"U{number}", number, f"{year}-{month}-{day}T00:00:00Z", items))
+        self.sim_post("/_simulator/remittances", payments)
+        self.fetch()
+        first, second = self.assert_two_payments_reconciled()
+        self.assertEqual((first | second).mapped("source"), ["api", "api"])
+        self.assertRecordValues(
+            self.claim(self.inv_c.name), [{"amount": 160.0, "recovered_amount": 40.0, "state": "open"}]
+        )
 
     def test_amazons_payments_are_read_posted_and_never_twice(self):
         invoices = [self.amazon_invoice(100.0 * (i + 1)) for i in range(4)]
