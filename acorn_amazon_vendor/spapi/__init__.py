@@ -16,12 +16,20 @@ from .exceptions import (
     AuthError,
     InvalidBodyError,
     OutcomeUnknownError,
+    ReportFailedError,
+    ReportTimeoutError,
     RequestError,
     SpApiError,
     ThrottledError,
     TransientError,
 )
 from .exchange import Exchange
+from .periods import (
+    MARKETPLACE_TIME_ZONES,
+    last_complete_period,
+    marketplace_time_zone,
+    report_period_bounds,
+)
 from .purchase_order import PurchaseOrder, PurchaseOrderItem, read_purchase_order
 from .redact import redact
 from .regions import DEFAULT_MARKETPLACE, LWA_TOKEN_URL, MARKETPLACES, REGIONS, api_endpoint, marketplace_id
@@ -40,6 +48,8 @@ __all__ = [
     "RequestError",
     "InvalidBodyError",
     "OutcomeUnknownError",
+    "ReportFailedError",
+    "ReportTimeoutError",
     "Exchange",
     "redact",
     "REGIONS",
@@ -48,6 +58,10 @@ __all__ = [
     "marketplace_id",
     "api_endpoint",
     "LWA_TOKEN_URL",
+    "MARKETPLACE_TIME_ZONES",
+    "marketplace_time_zone",
+    "report_period_bounds",
+    "last_complete_period",
     "PurchaseOrder",
     "PurchaseOrderItem",
     "read_purchase_order",

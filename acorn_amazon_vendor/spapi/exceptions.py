@@ -99,3 +99,27 @@ class InvalidBodyError(RequestError):
 
     def __str__(self):
         return f"{self.message}: " + "; ".join(self.problems) + "."
+
+
+class ReportFailedError(SpApiError):
+    """Amazon did not make the report: it ended FATAL or CANCELLED, or its document holds
+    only Amazon's ``errorDetails`` (vendor reports asked without a required reportOption).
+
+    :ivar report_id: Amazon's reportId
+    :ivar report_type: the reportType asked for
+    :ivar processing_status: FATAL, CANCELLED, DONE (a document with ``errorDetails``), or the
+        last status seen (IN_QUEUE, IN_PROGRESS) for :class:`ReportTimeoutError`
+    :ivar reason: Amazon's ``errorDetails``, or None when Amazon gave none
+    """
+
+    def __init__(self, message, *, report_id=None, report_type=None, processing_status=None, reason=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.report_id = report_id
+        self.report_type = report_type
+        self.processing_status = processing_status
+        self.reason = reason
+
+
+class ReportTimeoutError(ReportFailedError, TransientError):
+    """The report had no final status within the wait allowed. Amazon may still finish it:
+    ask again later with its ``report_id`` (``wait_for_report``)."""

@@ -2,11 +2,12 @@
 SpApiClient."""
 
 import logging
+import time
 from urllib.parse import quote
 
 from . import parsing
 from .base import RETRY_STATUSES, _Retry, _retry_after, error_from_response
-from .exceptions import RequestError
+from .exceptions import ReportFailedError, ReportTimeoutError, RequestError, SpApiError
 from .params import build_params
 from .timeutil import one_year_before, parse_datetime, to_amz, utcnow
 from .validation import check_body, jsonable
@@ -16,6 +17,10 @@ _logger = logging.getLogger(__name__)
 REPORTS = "/reports/2021-06-30"
 FINANCE_INVOICES = "/finances/invoices/2026-06-25/invoices"
 FINANCE_REMITTANCES = "/finances/remittances/2026-03-17/remittances"
+REPORT_STATUSES = ("IN_QUEUE", "IN_PROGRESS", "DONE", "FATAL", "CANCELLED")
+FINAL_STATUSES = ("DONE", "FATAL", "CANCELLED")
+# Polls of a report wait longer and longer, up to this many seconds between two.
+POLL_BACKOFF, POLL_INTERVAL_MAX = 1.5, 60.0
 
 
 class _ReportsMixin:
@@ -116,6 +121,128 @@ class _ReportsMixin:
         :return: dict or list (JSON/XML) or str
         """
         return parsing.parse_report_document(content)
+
+    def fetch_report(
+        self,
+        report_type,
+        marketplace_ids,
+        data_start_time=None,
+        data_end_time=None,
+        report_options=None,
+        poll_interval=10.0,
+        max_wait=900.0,
+        sleep=None,
+    ):
+        """Request a report, wait until Amazon has made it and return its parsed document.
+
+        createReport, then getReport at once and again after ``poll_interval`` seconds,
+        waiting 1.5 times longer each time (at most a minute between two polls; the client's
+        rate limits apply), then the document is downloaded and gunzipped. Vendor analytics
+        reports want dates aligned with their ``reportPeriod`` in the marketplace's time zone:
+        see :func:`spapi.periods.last_complete_period`.
+
+        :param report_type: e.g. "GET_VENDOR_SALES_REPORT"
+        :param marketplace_ids: list of marketplace ids
+        :param data_start_time: datetime or ISO string (sent as UTC)
+        :param data_end_time: datetime or ISO string (sent as UTC)
+        :param report_options: dict of strings, e.g. {"reportPeriod": "WEEK",
+            "distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"}
+        :param poll_interval: seconds before the second poll (> 0)
+        :param max_wait: seconds to wait for a final status before giving up
+        :param sleep: callable(seconds) used to wait; default the client's ``sleep``
+        :return: the parsed JSON document (dict)
+        :raise ReportFailedError: FATAL or CANCELLED report, or a document holding Amazon's
+            ``errorDetails`` (``reason``), or a document that is not a JSON object
+        :raise ReportTimeoutError: no final status after ``max_wait`` (a ReportFailedError)
+        :raise InvalidBodyError: invalid specification (nothing sent)
+        :raise SpApiError: on any other failure
+        """
+        report_id = self.create_report(report_type, marketplace_ids, data_start_time, data_end_time, report_options)
+        return self.wait_for_report(report_id, poll_interval=poll_interval, max_wait=max_wait, sleep=sleep)
+
+    def wait_for_report(self, report_id, poll_interval=10.0, max_wait=900.0, sleep=None):
+        """Poll a report until Amazon has made it and return its parsed document: the second
+        half of :meth:`fetch_report`, also used to go on waiting after a
+        :class:`ReportTimeoutError`.
+
+        :param report_id: from :meth:`create_report`
+        :param poll_interval: seconds before the second poll (> 0)
+        :param max_wait: seconds to wait for a final status before giving up
+        :param sleep: callable(seconds) used to wait; default the client's ``sleep``
+        :return: the parsed JSON document (dict)
+        :raise ReportFailedError: as :meth:`fetch_report`
+        :raise ReportTimeoutError: no final status after ``max_wait``
+        :raise SpApiError: on any other failure
+        """
+        if not poll_interval or poll_interval <= 0:
+            raise ValueError("poll_interval must be a positive number of seconds")
+        report = self._poll_report(report_id, poll_interval, max_wait, sleep or self.sleep)
+        if report["processingStatus"] != "DONE":
+            raise self._report_failure(report, self._error_details(report))
+        document = self.parse_report_document(self.download_report_document(report["reportDocumentId"]))
+        reason = _error_details(document)
+        if reason is not None or not isinstance(document, dict):
+            raise self._report_failure(report, reason or "the report document is not a JSON object")
+        _logger.info("SP-API report %s (%s) downloaded", report_id, report.get("reportType"))
+        return document
+
+    def _poll_report(self, report_id, poll_interval, max_wait, sleep):
+        """getReport until a final status; :return: the Report, status spelled canonically."""
+        started, waited, interval, polls = time.monotonic(), 0.0, float(poll_interval), 0
+        while True:
+            report = dict(self.get_report(report_id))
+            polls += 1
+            report["processingStatus"] = parsing.normalize_enum(report.get("processingStatus"), REPORT_STATUSES)
+            if report["processingStatus"] in FINAL_STATUSES:
+                _logger.info("SP-API report %s: %s after %s poll(s)", report_id, report["processingStatus"], polls)
+                return report
+            # A fake sleep (tests) does not move the clock: count the waits asked for too.
+            spent = max(time.monotonic() - started, waited)
+            if spent >= max_wait:
+                raise ReportTimeoutError(
+                    f"Amazon had not made report {report_id} ({report.get('reportType')}) after {max_wait:g} s: "
+                    f"still {report['processingStatus']}; ask for it again later",
+                    report_id=report_id,
+                    report_type=report.get("reportType"),
+                    processing_status=report["processingStatus"],
+                    operation="getReport",
+                )
+            delay = min(interval, max_wait - spent)
+            sleep(delay)
+            waited += delay
+            interval = min(interval * POLL_BACKOFF, max(POLL_INTERVAL_MAX, poll_interval))
+
+    def _error_details(self, report):
+        """Amazon's reason for a FATAL report, read from its document when it has one."""
+        if not report.get("reportDocumentId"):
+            return None
+        try:
+            content = self.download_report_document(report["reportDocumentId"])
+        except SpApiError as error:
+            _logger.info("SP-API report %s: its error document could not be read (%s)", report["reportId"], error)
+            return None
+        return _error_details(self.parse_report_document(content))
+
+    @staticmethod
+    def _report_failure(report, reason):
+        status = report["processingStatus"]
+        what = f"report {report.get('reportId')} ({report.get('reportType')})"
+        if status == "CANCELLED":
+            message = f"Amazon cancelled {what}: it had no data for the request, or the report was cancelled"
+        elif status == "FATAL":
+            message = f"Amazon could not make {what} (FATAL)"
+        else:
+            message = f"Amazon made {what} without data"
+        if reason:
+            message = f"{message}: {reason}"
+        return ReportFailedError(
+            message,
+            report_id=report.get("reportId"),
+            report_type=report.get("reportType"),
+            processing_status=status,
+            reason=reason,
+            operation="getReport",
+        )
 
     # ---- Tokens ------------------------------------------------------------------------------
     def create_restricted_data_token(self, restricted_resources, target_application=None):
@@ -238,6 +365,14 @@ class _ReportsMixin:
                 header["lineItemCount"],
             )
         return {"remittanceHeader": header, "remittanceItems": items}
+
+
+def _error_details(document):
+    """Amazon's ``errorDetails`` of a report document (a string), or None."""
+    if isinstance(document, dict) and document.get("errorDetails") not in (None, ""):
+        details = document["errorDetails"]
+        return details if isinstance(details, str) else str(details)
+    return None
 
 
 def _remittance_params(filters):
