@@ -51,6 +51,13 @@ def _add_remittances(sim, req, match):
     return 200, sim.add_remittances(req.body)
 
 
+def _report_document(sim, req, match):
+    body = req.body
+    if not isinstance(body, dict):
+        raise invalid_input('The body must be {"reportType": ..., "document": {...}}.')
+    return 200, sim.store_report_document(body.get("reportType"), body.get("document"))
+
+
 def _document(sim, req, match):
     data = sim.documents.get(match["id"])
     if data is None:
@@ -70,6 +77,7 @@ ROUTES = [
     ("POST", r"/_simulator/invoices", _add_invoices),
     ("POST", r"/_simulator/remittances", _add_remittances),
     ("GET", r"/_simulator/documents/(?P<id>[^/]+)", _document),
+    ("POST", r"/_simulator/report-documents", _report_document),
 ]
 
 

@@ -1,120 +1,120 @@
 """Reports API 2021-06-30: createReport, getReport(s), getReportDocument and the document
-download (gzipped JSON served by the simulator itself)."""
+download (gzipped JSON served by the simulator itself).
+
+A report goes IN_QUEUE -> IN_PROGRESS -> its final status over config
+``report_polls_until_done`` getReport calls. The vendor analytics reports follow Amazon's rules
+(:mod:`report_rules`) and read the book (:mod:`report_documents`).
+"""
 
 import copy
 import gzip
 import json
+import logging
 import secrets
 from datetime import timedelta
 
-from . import validation
+from . import report_documents, report_rules, validation
 from .common import ApiError, fmt_iso, invalid_input, not_found, paginate, parse_iso, parse_limit
 from .demo import PRODUCTS
+from .report_rules import Refusal
 
-MONEY = "USD"
+_logger = logging.getLogger("spapi_simulator")
 
-
-def _amount(value):
-    return {"amount": round(value, 2), "currencyCode": MONEY}
-
-
-def _sales_rows(start, end):
-    rows = []
-    for index, product in enumerate(PRODUCTS):
-        units = 6 * (index + 2)
-        rows.append(
-            {
-                "startDate": start,
-                "endDate": end,
-                "asin": product["asin"],
-                "customerReturns": index % 2,
-                "orderedUnits": units + 3,
-                "orderedRevenue": _amount((units + 3) * product["list_price"]),
-                "shippedUnits": units,
-                "shippedRevenue": _amount(units * product["list_price"]),
-                "shippedCogs": _amount(units * product["cost"]),
-            }
-        )
-    return rows
+# The report types whose documents the simulator makes (and the control API may replace).
+DOCUMENT_TYPES = (*report_rules.OPTIONS, report_rules.TRAFFIC)
+SCHEMAS = {
+    report_rules.SALES: "vendorSalesReport.json",
+    report_rules.INVENTORY: "vendorInventoryReport.json",
+    report_rules.FORECAST: "vendorForecastingReport.json",
+    report_rules.MARGIN: "vendorNetPureProductMarginReport.json",
+    report_rules.TRAFFIC: "vendorTrafficReport.json",
+}
 
 
-def _aggregate(rows, start, end, keys):
-    total = {"startDate": start, "endDate": end}
-    for key in keys:
-        values = [r[key] for r in rows]
-        total[key] = _amount(sum(v["amount"] for v in values)) if isinstance(values[0], dict) else sum(values)
-    return total
-
-
-def _sales(start, end):
-    rows = _sales_rows(start, end)
-    keys = ["customerReturns", "orderedUnits", "orderedRevenue", "shippedUnits", "shippedRevenue", "shippedCogs"]
-    return {"salesAggregate": [_aggregate(rows, start, end, keys)], "salesByAsin": rows}
-
-
-def _inventory(start, end):
-    rows = [
-        {
-            "startDate": start,
-            "endDate": end,
-            "asin": p["asin"],
-            "netReceivedInventoryUnits": 24 + i,
-            "netReceivedInventoryCost": _amount((24 + i) * p["cost"]),
-            "openPurchaseOrderUnits": 12,
-            "sellableOnHandInventoryUnits": 40 - i,
-            "sellableOnHandInventoryCost": _amount((40 - i) * p["cost"]),
-        }
-        for i, p in enumerate(PRODUCTS)
-    ]
-    keys = [
-        "netReceivedInventoryUnits",
-        "netReceivedInventoryCost",
-        "openPurchaseOrderUnits",
-        "sellableOnHandInventoryUnits",
-        "sellableOnHandInventoryCost",
-    ]
-    return {"inventoryAggregate": [_aggregate(rows, start, end, keys)], "inventoryByAsin": rows}
-
-
-def _traffic(start, end):
+def _traffic_document(sim, report, spec):
+    """GET_VENDOR_TRAFFIC_REPORT: no rules, the demo catalogue, dates as given."""
+    now = sim.now()
+    start = parse_iso(spec.get("dataStartTime") or fmt_iso(now - timedelta(days=7))).date().isoformat()
+    end = parse_iso(spec.get("dataEndTime") or fmt_iso(now - timedelta(days=1))).date().isoformat()
     rows = [
         {"startDate": start, "endDate": end, "asin": p["asin"], "glanceViews": 150 + 25 * i}
         for i, p in enumerate(PRODUCTS)
     ]
-    return {"trafficAggregate": [_aggregate(rows, start, end, ["glanceViews"])], "trafficByAsin": rows}
-
-
-# reportType -> (content builder, default reportOptions)
-BUILDERS = {
-    "GET_VENDOR_SALES_REPORT": (
-        _sales,
-        {"distributorView": "MANUFACTURING", "reportPeriod": "WEEK", "sellingProgram": "RETAIL"},
-    ),
-    "GET_VENDOR_INVENTORY_REPORT": (
-        _inventory,
-        {"distributorView": "MANUFACTURING", "reportPeriod": "WEEK", "sellingProgram": "RETAIL"},
-    ),
-    "GET_VENDOR_TRAFFIC_REPORT": (_traffic, {"reportPeriod": "WEEK"}),
-}
-
-
-def _document(sim, report, spec):
-    builder, default_options = BUILDERS[report["reportType"]]
-    now = sim.now()
-    start = parse_iso(spec.get("dataStartTime") or fmt_iso(now - timedelta(days=7)))
-    end = parse_iso(spec.get("dataEndTime") or fmt_iso(now - timedelta(days=1)))
-    content = {
+    return {
         "reportSpecification": {
             "reportType": report["reportType"],
-            "reportOptions": {**default_options, **(spec.get("reportOptions") or {})},
+            "reportOptions": {"reportPeriod": "WEEK", **(spec.get("reportOptions") or {})},
             "lastUpdatedDate": now.date().isoformat(),
-            "dataStartTime": start.date().isoformat(),
-            "dataEndTime": end.date().isoformat(),
+            "dataStartTime": start,
+            "dataEndTime": end,
             "marketplaceIds": report["marketplaceIds"],
-        }
+        },
+        "trafficAggregate": [{"startDate": start, "endDate": end, "glanceViews": sum(r["glanceViews"] for r in rows)}],
+        "trafficByAsin": rows,
     }
-    content.update(builder(start.date().isoformat(), end.date().isoformat()))
-    return content
+
+
+def _vendor_document(sim, report_type, spec):
+    """The document Amazon makes for a vendor analytics report.
+
+    :raise Refusal: the report ends FATAL, or DONE with only ``errorDetails``
+    """
+    zone, currency = report_rules.marketplace(spec["marketplaceIds"])
+    options = report_rules.check_options(report_type, spec.get("reportOptions"))
+    dates = None
+    if "reportPeriod" in options:
+        today = sim.now().astimezone(zone).date()
+        dates = report_rules.check_dates(spec, options["reportPeriod"], zone, today)
+    if report_type in sim.report_documents:
+        return copy.deepcopy(sim.report_documents[report_type])
+    context = report_documents.Context(sim, spec, options, zone, currency, dates)
+    document = report_documents.build(report_type, context)
+    for error in sim.validator.validate_report(SCHEMAS[report_type], document):
+        _logger.error("Simulator made an invalid %s document: %s", report_type, error["message"])
+    return document
+
+
+def _outcome(sim, report, spec, fault):
+    """``(final status, document or None)`` of a new report."""
+    report_type = report["reportType"]
+    forced = (fault or {}).get("processing_status")
+    if forced == "CANCELLED":
+        return "CANCELLED", None
+    if forced == "FATAL":
+        return "FATAL", {"errorDetails": "Error in report request: simulated failure (fault processing_status)."}
+    if report_type in report_rules.OPTIONS:
+        try:
+            return "DONE", _vendor_document(sim, report_type, spec)
+        except Refusal as refusal:
+            return refusal.status, {"errorDetails": refusal.reason}
+    if report_type == report_rules.TRAFFIC:
+        stored = sim.report_documents.get(report_type)
+        return "DONE", copy.deepcopy(stored) if stored else _traffic_document(sim, report, spec)
+    return "FATAL", None
+
+
+def _finish(sim, report, status, document):
+    report.update(processingStatus=status, processingEndTime=fmt_iso(sim.now()))
+    report.setdefault("processingStartTime", report["processingEndTime"])
+    if document is not None:
+        document_id = f"amzn1.spdoc.1.4.na.{secrets.token_hex(8)}"
+        sim.documents[document_id] = gzip.compress(json.dumps(document).encode())
+        report["reportDocumentId"] = document_id
+
+
+def _advance(sim, report):
+    """One getReport call: the first shows IN_QUEUE (when polls remain), later ones
+    IN_PROGRESS, the call after ``report_polls_until_done`` the final status."""
+    job = sim.report_jobs.get(report["reportId"])
+    if job is None:
+        return
+    job["polls"] += 1
+    if job["polls"] > job["until"]:
+        del sim.report_jobs[report["reportId"]]
+        _finish(sim, report, job["status"], job["document"])
+    elif job["polls"] > 1 or job["until"] == 1:
+        report["processingStatus"] = "IN_PROGRESS"
+        report.setdefault("processingStartTime", fmt_iso(sim.now()))
 
 
 def create_report(sim, req):
@@ -124,25 +124,23 @@ def create_report(sim, req):
     errors += validation.check_required(spec, ["reportType", "marketplaceIds"], "body")
     if errors:
         raise ApiError(400, "InvalidInput", errors[0]["message"], errors[0]["details"])
-    now = fmt_iso(sim.now())
     report_id = str(50000 + len(sim.reports) + secrets.randbelow(1000) * 1000)
     report = {
         "reportId": report_id,
         "reportType": spec["reportType"],
         "marketplaceIds": list(spec["marketplaceIds"]),
-        "createdTime": now,
+        "createdTime": fmt_iso(sim.now()),
         "processingStatus": "IN_QUEUE",
     }
     for key in ("dataStartTime", "dataEndTime"):
         if spec.get(key):
             report[key] = spec[key]
-    if spec["reportType"] in BUILDERS:
-        document_id = f"amzn1.spdoc.1.4.na.{secrets.token_hex(8)}"
-        sim.documents[document_id] = gzip.compress(json.dumps(_document(sim, report, spec)).encode())
-        report.update(processingStatus="DONE", reportDocumentId=document_id)
+    status, document = _outcome(sim, report, spec, req.fault)
+    until = sim.config["report_polls_until_done"]
+    if until:
+        sim.report_jobs[report_id] = {"polls": 0, "until": until, "status": status, "document": document}
     else:
-        report["processingStatus"] = "FATAL"
-    report.update(processingStartTime=now, processingEndTime=now)
+        _finish(sim, report, status, document)
     sim.reports[report_id] = report
     return 202, {"reportId": report_id}
 
@@ -152,6 +150,7 @@ def get_report(sim, req):
     report = sim.reports.get(req.params["reportId"])
     if not report:
         raise not_found(details=f"Report {req.params['reportId']} was not found.")
+    _advance(sim, report)
     return 200, copy.deepcopy(report)
 
 
@@ -195,3 +194,18 @@ def get_report_document(sim, req):
         "url": f"{req.base_url}/_simulator/documents/{document_id}",
         "compressionAlgorithm": "GZIP",
     }
+
+
+def store_document(sim, report_type, document):
+    """Serve ``document`` for the later reports of ``report_type`` (control API).
+
+    :raise ApiError: 400 for a type without documents or a document that is not an object.
+    """
+    if report_type not in DOCUMENT_TYPES:
+        raise invalid_input(
+            f"Unknown reportType {report_type!r}.", f"Report types with documents: {', '.join(DOCUMENT_TYPES)}."
+        )
+    if not isinstance(document, dict):
+        raise invalid_input("The document must be a JSON object.", repr(type(document).__name__))
+    sim.report_documents[report_type] = copy.deepcopy(document)
+    return {"reportType": report_type, "stored": True}

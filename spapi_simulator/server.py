@@ -91,6 +91,7 @@ class Request:
         self.query = {k: v[-1] for k, v in query.items()}
         self.params = {}
         self.base_url = base_url
+        self.fault = None  # the fault taken for this request, if any
         self._body = None
 
     @property
@@ -193,6 +194,7 @@ def make_handler(sim):
                 return fault["status"], FAULT_BODIES[fault["status"]]
             if sim.config.get("rate_limiting", True) and not sim.limiter.take(operation, sim.config.get("rate_limits")):
                 return 429, QUOTA_EXCEEDED
+            req.fault = fault
             with sim.lock:
                 sim.settle()
                 try:

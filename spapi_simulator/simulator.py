@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from http.server import ThreadingHTTPServer
 
-from . import orders, remittances
+from . import orders, remittances, reports
 from .common import ApiError, fmt_iso, invalid_input, parse_iso
 from .ratelimit import RateLimiter
 from .validation import SchemaValidator
@@ -25,8 +25,13 @@ DEFAULT_CONFIG = {
     "redirect_uri": None,
     "remittance_page_size": 10,
     "remittance_item_page_size": 100,
+    "report_polls_until_done": 2,
+    "forecast_weeks": 26,
 }
 PAGE_SIZE_KEYS = ("remittance_page_size", "remittance_item_page_size")
+# key -> (least, most) accepted integer
+COUNT_KEYS = {"report_polls_until_done": (0, 100), "forecast_weeks": (1, 52)}
+REPORT_STATUSES = ("CANCELLED", "FATAL")
 OUTCOMES = ("success", "failure", "processing")
 SELLING_PARTNER_ID = "A2ACORNSIMVENDOR"
 
@@ -103,6 +108,8 @@ class Simulator:
             self.remittances = {}  # uniquePaymentId -> {"header", "items"}
             self.remittance_index = {}  # invoiceNumber -> {uniquePaymentId: payee codes}
             self.reports = {}
+            self.report_jobs = {}  # reportId -> {"polls", "until", "status", "document"} until final
+            self.report_documents = {}  # reportType -> document served instead of the made one
             self.documents = {}
             self.access_tokens = {}  # token -> expiry (simulated clock)
             self.auth_codes = {}  # code -> redirect_uri (single use)
@@ -130,6 +137,10 @@ class Simulator:
         for key in PAGE_SIZE_KEYS:
             if key in cfg and (not isinstance(cfg[key], int) or isinstance(cfg[key], bool) or cfg[key] < 1):
                 raise invalid_input(f"{key} must be a positive integer.", repr(cfg[key]))
+        for key, (least, most) in COUNT_KEYS.items():
+            value = cfg.get(key, least)
+            if not isinstance(value, int) or isinstance(value, bool) or not least <= value <= most:
+                raise invalid_input(f"{key} must be an integer from {least} to {most}.", repr(value))
         if cfg.get("clock"):
             cfg["clock"] = fmt_iso(parse_iso(cfg["clock"], "clock"))
         if "faults" in cfg:
@@ -142,8 +153,12 @@ class Simulator:
     def _check_fault(fault):
         if not isinstance(fault, dict) or "operation" not in fault:
             raise invalid_input("Each fault needs an 'operation' (an operationId or '*').")
-        if not ({"status", "delay", "malformed"} & set(fault)):
-            raise invalid_input("Each fault needs one of 'status', 'delay' or 'malformed'.")
+        if not ({"status", "delay", "malformed", "processing_status"} & set(fault)):
+            raise invalid_input("Each fault needs one of 'status', 'delay', 'malformed' or 'processing_status'.")
+        if "processing_status" in fault and (
+            fault["processing_status"] not in REPORT_STATUSES or fault["operation"] != "createReport"
+        ):
+            raise invalid_input("A processing_status fault is CANCELLED or FATAL, on operation createReport.")
         if "status" in fault and fault["status"] not in (429, 500, 503):
             raise invalid_input("A fault status must be 429, 500 or 503.")
         if fault.get("processed") and fault.get("status") not in (500, 503):
@@ -180,6 +195,17 @@ class Simulator:
         """
         with self.lock:
             return remittances.add_remittances(self, list_of_remittances)
+
+    def store_report_document(self, report_type, document):
+        """Serve ``document`` for every later report of ``report_type`` (until reset); Amazon's
+        rules on options and dates still apply.
+
+        :return: ``{"reportType": report_type, "stored": True}``
+        :raise ApiError: 400 for a report type the simulator makes no document for, or a
+            document that is not a dict.
+        """
+        with self.lock:
+            return reports.store_document(self, report_type, document)
 
     def submissions(self, operation_id=None):
         """:return: the recorded submissions of ``operation_id`` (all when None), in order."""

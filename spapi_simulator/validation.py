@@ -57,6 +57,28 @@ class SchemaValidator:
             for e in found[:20]
         ]
 
+    def validate_report(self, schema_file, document):
+        """Check a report document against ``schemas/reports/<schema_file>`` (Draft 7).
+
+        :return: a list of Amazon-style errors (empty when valid or when inactive)
+        """
+        if not self.active:
+            return []
+        import jsonschema
+
+        if schema_file not in self._docs:
+            path = self.models_dir / "schemas" / "reports" / schema_file
+            self._docs[schema_file] = json.loads(path.read_text()) if path.is_file() else None
+        if self._docs[schema_file] is None:
+            return []
+        found = sorted(
+            jsonschema.Draft7Validator(self._docs[schema_file]).iter_errors(document), key=lambda e: list(e.path)
+        )
+        return [
+            error(f"Schema violation at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}", schema_file)
+            for e in found[:20]
+        ]
+
 
 def require_list(body, key):
     """The top-level list of a submission; anything else is a synchronous 400.

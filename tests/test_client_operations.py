@@ -223,13 +223,14 @@ def test_redact_keeps_error_codes_and_masks_secrets():
 
 def test_report_gzip_download(sim):
     # The simulator serves its documents gzipped, like Amazon's S3 links.
+    sim.configure(report_polls_until_done=0)
     client, rec = make_client(sim)
     report_id = client.create_report(
         "GET_VENDOR_INVENTORY_REPORT",
-        ["ATVPDKIKX0DER"],
+        ["A1F83G8C2ARO7P"],  # Amazon.co.uk: London is on UTC in November
         data_start_time=datetime(2026, 11, 1),
         data_end_time="2026-11-07T23:59:59Z",
-        report_options={"reportPeriod": "WEEK"},
+        report_options={"reportPeriod": "WEEK", "distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"},
     )
     report = client.get_report(report_id)
     assert report["processingStatus"] == "DONE"

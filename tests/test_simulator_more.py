@@ -204,17 +204,21 @@ def test_invoices_api_schema_shape(api, load_model):
 def test_report_flow_with_gzip_document(api, spapi_models_dir):
     jsonschema = pytest.importorskip("jsonschema")
 
+    # Sunday 1 March to Saturday 7 March in Los Angeles (PST until 8 March).
     spec = {
         "reportType": "GET_VENDOR_SALES_REPORT",
         "marketplaceIds": ["ATVPDKIKX0DER"],
-        "dataStartTime": "2026-03-01T00:00:00Z",
-        "dataEndTime": "2026-03-07T23:59:59Z",
+        "dataStartTime": "2026-03-01T08:00:00Z",
+        "dataEndTime": "2026-03-08T07:59:59Z",
         "reportOptions": {"reportPeriod": "WEEK", "distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"},
     }
     created = api.post("/reports/2021-06-30/reports", spec)
     assert created.status_code == 202
-    report = api.get(f"/reports/2021-06-30/reports/{created.json()['reportId']}").json()
-    assert report["processingStatus"] == "DONE"
+    path = f"/reports/2021-06-30/reports/{created.json()['reportId']}"
+    statuses = [api.get(path).json()["processingStatus"] for _ in range(3)]
+    assert statuses == ["IN_QUEUE", "IN_PROGRESS", "DONE"]
+    report = api.get(path).json()
+    assert report["processingStatus"] == "DONE" and report["processingStartTime"] <= report["processingEndTime"]
     document = api.get(f"/reports/2021-06-30/documents/{report['reportDocumentId']}").json()
     assert document["compressionAlgorithm"] == "GZIP"
     assert document["url"].startswith(api.url + "/_simulator/documents/")
@@ -226,7 +230,8 @@ def test_report_flow_with_gzip_document(api, spapi_models_dir):
     assert [r["reportId"] for r in listed["reports"]] == [report["reportId"]]
 
 
-def test_report_unknown_type_is_fatal_and_bad_body(api):
+def test_report_unknown_type_is_fatal_and_bad_body(api, simulator):
+    simulator.configure(report_polls_until_done=0)
     created = api.post(
         "/reports/2021-06-30/reports", {"reportType": "GET_NOTHING", "marketplaceIds": ["ATVPDKIKX0DER"]}
     )
@@ -260,6 +265,8 @@ def test_control_api_shapes(simulator):
         "redirect_uri",
         "remittance_page_size",
         "remittance_item_page_size",
+        "report_polls_until_done",
+        "forecast_weeks",
     }
     assert requests.get(f"{url}/_simulator/config", timeout=10).json() == config
     assert requests.post(f"{url}/_simulator/config", json={"nope": 1}, timeout=10).status_code == 400
