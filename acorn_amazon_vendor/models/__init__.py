@@ -8,6 +8,7 @@ from . import (
     amazon_vendor_account_invoice,
     amazon_vendor_account_po,
     amazon_vendor_account_remittance,
+    amazon_vendor_account_report,
     amazon_vendor_audit_log,
     amazon_vendor_claim,
     amazon_vendor_claim_evidence,
@@ -15,6 +16,7 @@ from . import (
     amazon_vendor_invoice_number,
     amazon_vendor_product,
     amazon_vendor_remittance,
+    amazon_vendor_report,
     amazon_vendor_remittance_entry,
     amazon_vendor_transaction,
     amazon_vendor_transaction_send,
@@ -33,4 +35,5 @@ from . import (
     stock_picking_collect,
     stock_quant_package,
     stock_warehouse,
+    stock_warehouse_orderpoint,
 )

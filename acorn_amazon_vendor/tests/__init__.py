@@ -9,6 +9,7 @@ from . import (
     test_labels,
     test_purchase_order_import,
     test_remittance,
+    test_reports,
     test_sales_without_amazon,
     test_scheduler,
     test_security,

@@ -51,6 +51,8 @@ CRONS = {
     "status": f"{MODULE}.ir_cron_sync_po_status",
     "payments": f"{MODULE}.ir_cron_fetch_remittances",
     "post_payments": f"{MODULE}.ir_cron_post_remittances",
+    "reports": f"{MODULE}.ir_cron_fetch_reports_daily",
+    "forecast": f"{MODULE}.ir_cron_fetch_forecast_weekly",
 }
 
 

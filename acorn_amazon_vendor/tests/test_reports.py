@@ -1,0 +1,280 @@
+"""Amazon's sales, inventory, forecast and margin reports in Odoo, and replenishment planned on
+Amazon's forecast, against the simulator."""
+
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from .common import AmazonVendorCommon
+
+NOW = "2026-03-11 12:00:00"  # a Wednesday: the last complete week is 1-7 March
+ASIN_A, ASIN_B, ASIN_LOST = "B0ACRNA001", "B0ACRNB002", "B0NOTMAP99"
+SALES = "GET_VENDOR_SALES_REPORT"
+INVENTORY = "GET_VENDOR_INVENTORY_REPORT"
+MARGIN = "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT"
+FORECAST = "GET_VENDOR_FORECASTING_REPORT"
+WEEK_OPTIONS = {"reportPeriod": "WEEK", "distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"}
+
+
+def money(amount):
+    return {"amount": amount, "currencyCode": "USD"}
+
+
+def sales_document(start="2026-03-01", end="2026-03-07"):
+    spec = {
+        "reportType": SALES,
+        "reportOptions": {"reportPeriod": "WEEK", "distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"},
+        "dataStartTime": start,
+        "dataEndTime": end,
+        "marketplaceIds": ["ATVPDKIKX0DER"],
+    }
+    row = {
+        "startDate": start,
+        "endDate": end,
+        "customerReturns": 1,
+        "orderedRevenue": money(700.0),
+        "orderedUnits": 70,
+        "shippedCogs": money(420.0),
+        "shippedRevenue": money(650.0),
+        "shippedUnits": 65,
+    }
+    return {
+        "reportSpecification": spec,
+        "salesAggregate": [row],
+        "salesByAsin": [dict(row, asin=ASIN_A), dict(row, asin=ASIN_LOST, shippedUnits=5, orderedUnits=5)],
+    }
+
+
+def specification(report_type, options, start="2026-03-01", end="2026-03-07"):
+    return {
+        "reportType": report_type,
+        "reportOptions": options,
+        "dataStartTime": start,
+        "dataEndTime": end,
+        "marketplaceIds": ["ATVPDKIKX0DER"],
+    }
+
+
+def inventory_document(start="2026-03-01", end="2026-03-07"):
+    row = {
+        "startDate": start,
+        "endDate": end,
+        "asin": ASIN_A,
+        "sellableOnHandInventoryUnits": 120,
+        "sellableOnHandInventoryCost": money(720.0),
+        "openPurchaseOrderUnits": 48,
+        "sellThroughRate": 0.35,
+        "averageVendorLeadTimeDays": 6.5,
+        "netReceivedInventoryUnits": 60,
+        "vendorConfirmationRate": 0.95,
+        "unfilledCustomerOrderedUnits": 2,
+    }
+    return {"reportSpecification": specification(INVENTORY, WEEK_OPTIONS, start, end), "inventoryByAsin": [row]}
+
+
+def margin_document(start="2026-03-01", end="2026-03-07"):
+    return {
+        "reportSpecification": specification(MARGIN, {"reportPeriod": "WEEK"}, start, end),
+        "netPureProductMarginAggregate": [{"startDate": start, "endDate": end, "netPureProductMargin": 0.31}],
+        "netPureProductMarginByAsin": [
+            {"startDate": start, "endDate": end, "asin": ASIN_A, "netPureProductMargin": 0.31}
+        ],
+    }
+
+
+def forecast_document(weeks=3, first="2026-03-08", p80=70.0):
+    start = fields.Date.to_date(first)
+    rows = []
+    for week in range(weeks):
+        monday = start + timedelta(days=7 * week)
+        rows.append(
+            {
+                "forecastGenerationDate": "2026-03-08",
+                "asin": ASIN_A,
+                "startDate": monday.isoformat(),
+                "endDate": (monday + timedelta(days=6)).isoformat(),
+                "meanForecastUnits": p80 * 0.8,
+                "p70ForecastUnits": p80 * 0.9,
+                "p80ForecastUnits": p80,
+                "p90ForecastUnits": p80 * 1.2,
+            }
+        )
+    return {
+        "reportSpecification": {
+            "reportType": FORECAST,
+            "reportOptions": {"sellingProgram": "RETAIL"},
+            "marketplaceIds": ["ATVPDKIKX0DER"],
+        },
+        "forecastByAsin": rows,
+    }
+
+
+@tagged("post_install", "-at_install")
+class TestReports(AmazonVendorCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create({"name": "Espresso beans 1 kg", "is_storable": True})
+        cls.env["amazon.vendor.product"].create(
+            {"account_id": cls.account.id, "product_id": cls.product.id, "asin": ASIN_A}
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.sim_reset(clock="2026-03-11T12:00:00Z", rate_limiting=False)
+
+    def serve(self, report_type, document):
+        self.sim_post("/_simulator/report-documents", {"reportType": report_type, "document": document})
+
+    def fetch(self, *report_types):
+        with freeze_time(NOW):
+            if report_types:
+                return self.account._amazon_vendor_fetch_reports(list(report_types))
+            return self.account.with_user(self.salesman).action_fetch_reports()
+
+    def rows(self, report_type=SALES):
+        return self.env["amazon.vendor.report.line"].search(
+            [("account_id", "=", self.account.id), ("report_type", "=", report_type)], order="asin"
+        )
+
+    def test_every_report_type_is_fetched_and_stored_for_the_last_complete_week(self):
+        self.serve(SALES, sales_document())
+        self.serve(INVENTORY, inventory_document())
+        self.serve(MARGIN, margin_document())
+        self.serve(FORECAST, forecast_document())
+        self.fetch()
+        reports = self.env["amazon.vendor.report"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(len(reports), 4)
+        self.assertEqual(set(reports.mapped("state")), {"done"}, reports.mapped("reason"))
+        sales = reports.filtered(lambda r: r.report_type == SALES)
+        # Weeks are Sunday to Saturday in the marketplace's time zone.
+        self.assertEqual((sales.start_date, sales.end_date), (date(2026, 3, 1), date(2026, 3, 7)))
+        self.assertEqual(sales.start_date.weekday(), 6)
+        self.assertRecordValues(
+            self.rows(),
+            [
+                {"asin": ASIN_A, "product_id": self.product.id, "shipped_units": 65, "shipped_revenue": 650.0},
+                {"asin": ASIN_LOST, "product_id": False, "shipped_units": 5, "shipped_revenue": 650.0},
+            ],
+        )
+        self.assertEqual(sales.unmapped_count, 1, "an ASIN no product maps is listed for mapping, not dropped")
+        self.assertRecordValues(
+            self.rows(INVENTORY),
+            [{"asin": ASIN_A, "product_id": self.product.id, "sellable_on_hand_units": 120, "open_po_units": 48}],
+        )
+        self.assertEqual(self.rows(MARGIN).mapped("net_ppm"), [0.31])
+        forecast = self.env["amazon.vendor.forecast"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(forecast.mapped("p80_units"), [70.0, 70.0, 70.0])
+
+    def test_a_report_fetched_again_replaces_its_period(self):
+        self.serve(SALES, sales_document())
+        self.fetch(SALES)
+        self.fetch(SALES)
+        self.assertEqual(len(self.rows()), 2)
+
+    def test_amazons_refusals_are_recorded_with_their_reason(self):
+        self.serve(SALES, {"errorDetails": "Missing reportOptions: distributorView."})
+        reports = self.fetch(SALES)
+        self.assertRecordValues(reports, [{"state": "error"}])
+        self.assertIn("distributorView", reports.reason)
+        self.assertFalse(self.rows())
+        # A week that does not start on Sunday: Amazon makes the report FATAL.
+        client = self.account._get_spapi_client()
+        spec = {
+            "report_type": SALES,
+            "period": "WEEK",
+            "start": fields.Datetime.to_datetime("2026-03-02 00:00:00"),
+            "end": fields.Datetime.to_datetime("2026-03-08 23:59:59"),
+            "options": {"reportPeriod": "WEEK", "distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"},
+            "marketplace": "ATVPDKIKX0DER",
+        }
+        with freeze_time(NOW):
+            fatal = self.account._amazon_vendor_fetch_report(client, "ATVPDKIKX0DER", spec)
+        self.assertEqual(fatal.state, "error")
+        self.assertTrue(fatal.reason)
+
+
+@tagged("post_install", "-at_install")
+class TestForecastReplenishment(AmazonVendorCommon):
+    """Amazon's forecast becomes demand in Odoo's own Replenishment, net of Amazon's open orders."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create({"name": "Grinder", "is_storable": True})
+        cls.env["amazon.vendor.product"].create(
+            {"account_id": cls.account.id, "product_id": cls.product.id, "asin": ASIN_A}
+        )
+        supplier = cls.env.ref("stock.stock_location_suppliers")
+        cls.route = cls.env["stock.route"].create(
+            {
+                "name": "Made in two weeks",
+                "product_selectable": True,
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "name": "Supplier to stock",
+                            "action": "pull",
+                            "location_src_id": supplier.id,
+                            "location_dest_id": cls.warehouse.lot_stock_id.id,
+                            "picking_type_id": cls.warehouse.in_type_id.id,
+                            "procure_method": "make_to_stock",
+                            "delay": 14,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.product.route_ids = cls.route
+        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.warehouse.lot_stock_id, 30)
+
+    def setUp(self):
+        super().setUp()
+        self.sim_reset(clock="2026-03-11T12:00:00Z", rate_limiting=False)
+
+    def open_amazon_order(self, units):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.amazon_partner.id,
+                "warehouse_id": self.warehouse.id,
+                "amazon_vendor_account_id": self.account.id,
+                "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": units})],
+            }
+        )
+        order.action_confirm()
+        return order
+
+    def test_the_replenishment_screen_plans_amazons_forecast_net_of_its_open_orders(self):
+        self.sim_post("/_simulator/report-documents", {"reportType": FORECAST, "document": forecast_document()})
+        with freeze_time(NOW):
+            self.account._amazon_vendor_fetch_reports([FORECAST])
+            forecast = self.env["amazon.vendor.forecast"].search([("account_id", "=", self.account.id)])
+            self.assertEqual(len(forecast), 3)
+            self.assertEqual(forecast.product_id, self.product)
+            self.assertEqual(forecast.warehouse_id, self.warehouse)
+            self.assertEqual(forecast.mapped("demand_units"), [70.0] * 3, "P80 by default")
+            self.open_amazon_order(40)
+            self.env["stock.warehouse.orderpoint"]._get_orderpoint_action()
+            orderpoint = self.env["stock.warehouse.orderpoint"].search([("product_id", "=", self.product.id)])
+            self.assertEqual(orderpoint.lead_days_date, date(2026, 3, 25))
+            # 11 to 25 March: 15 days of 10 units a day; 40 of them are on the open Amazon order.
+            self.assertRecordValues(
+                orderpoint,
+                [
+                    {
+                        "amazon_vendor_forecast_units": 150.0,
+                        "amazon_vendor_open_order_units": 40.0,
+                        "amazon_vendor_demand_units": 110.0,
+                        "qty_forecast": 30 - 40 - 110,
+                        "qty_to_order": 120.0,
+                    }
+                ],
+            )
+            self.assertIn("110", orderpoint.amazon_vendor_reason)
+            # A higher percentile plans more.
+            self.account.forecast_percentile = "p90"
+            orderpoint.invalidate_recordset()
+            self.assertEqual(orderpoint.amazon_vendor_forecast_units, 180.0)
