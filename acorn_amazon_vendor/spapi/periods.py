@@ -119,3 +119,30 @@ def last_complete_period(period, moment, marketplace):
     :raise ValueError: unknown period or marketplace
     """
     return report_period_bounds(period, moment, marketplace_time_zone(marketplace))
+
+
+def marketplace_day_bounds(marketplace, first=None, last=None):
+    """Plain dates as the first second of ``first`` and the last second of ``last`` in the
+    marketplace's time zone; anything else (datetimes, strings, None) unchanged.
+
+    A plain date would otherwise be sent as midnight UTC, the day before in the Americas,
+    and the report would be misaligned.
+
+    :param marketplace: a marketplace code or marketplaceId (unknown: UTC)
+    :param first: date, or anything create_report takes
+    :param last: date, or anything create_report takes
+    :return: ``(first, last)``
+    """
+    try:
+        zone = marketplace_time_zone(marketplace)
+    except ValueError:
+        zone = timezone.utc
+
+    def plain(value):
+        return isinstance(value, date) and not isinstance(value, datetime)
+
+    if plain(first):
+        first = datetime.combine(first, time.min, tzinfo=zone)
+    if plain(last):
+        last = datetime.combine(last, time(23, 59, 59), tzinfo=zone)
+    return first, last

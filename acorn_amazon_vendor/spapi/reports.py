@@ -9,6 +9,7 @@ from . import parsing
 from .base import RETRY_STATUSES, _Retry, _retry_after, error_from_response
 from .exceptions import ReportFailedError, ReportTimeoutError, RequestError, SpApiError
 from .params import build_params
+from .periods import marketplace_day_bounds
 from .timeutil import one_year_before, parse_datetime, to_amz, utcnow
 from .validation import check_body, jsonable
 
@@ -143,8 +144,9 @@ class _ReportsMixin:
 
         :param report_type: e.g. "GET_VENDOR_SALES_REPORT"
         :param marketplace_ids: list of marketplace ids
-        :param data_start_time: datetime or ISO string (sent as UTC)
-        :param data_end_time: datetime or ISO string (sent as UTC)
+        :param data_start_time: datetime or ISO string (sent as UTC), or a date: its first
+            second in the (first) marketplace's time zone
+        :param data_end_time: the same; a date: its last second in that zone
         :param report_options: dict of strings, e.g. {"reportPeriod": "WEEK",
             "distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"}
         :param poll_interval: seconds before the second poll (> 0)
@@ -157,7 +159,11 @@ class _ReportsMixin:
         :raise InvalidBodyError: invalid specification (nothing sent)
         :raise SpApiError: on any other failure
         """
-        report_id = self.create_report(report_type, marketplace_ids, data_start_time, data_end_time, report_options)
+        marketplace_ids = list(marketplace_ids)
+        first, last = marketplace_day_bounds(
+            marketplace_ids[0] if marketplace_ids else None, data_start_time, data_end_time
+        )
+        report_id = self.create_report(report_type, marketplace_ids, first, last, report_options)
         return self.wait_for_report(report_id, poll_interval=poll_interval, max_wait=max_wait, sleep=sleep)
 
     def wait_for_report(self, report_id, poll_interval=10.0, max_wait=900.0, sleep=None):
