@@ -60,7 +60,6 @@ class AmazonVendorAccount(models.Model):
     )
     report_period = fields.Selection(
         [("WEEK", "Week"), ("MONTH", "Month")],
-        string="Report Period",
         default="WEEK",
         required=True,
         help="The period of the sales, inventory and margin reports fetched.",

@@ -19,7 +19,7 @@ class AmazonVendorReport(models.Model):
     account_id = fields.Many2one("amazon.vendor.account", required=True, readonly=True, ondelete="cascade")
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     report_type = fields.Selection(REPORT_TYPES, required=True, readonly=True)
-    marketplace_id = fields.Char(string="Marketplace", readonly=True)
+    marketplace_id = fields.Char(string="Amazon Marketplace", readonly=True)
     period = fields.Selection(PERIODS, readonly=True)
     start_date = fields.Date(readonly=True)
     end_date = fields.Date(readonly=True)
