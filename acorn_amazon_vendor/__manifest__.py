@@ -35,6 +35,7 @@
         "views/amazon_vendor_remittance_views.xml",
         "views/amazon_vendor_claim_views.xml",
         "views/amazon_vendor_report_views.xml",
+        "views/amazon_vendor_performance_views.xml",
         "report/amazon_vendor_label_reports.xml",
         "views/acorn_amazon_vendor_menus.xml",
         "report/amazon_vendor_match_report_views.xml",

@@ -278,3 +278,84 @@ class TestForecastReplenishment(AmazonVendorCommon):
             self.account.forecast_percentile = "p90"
             orderpoint.invalidate_recordset()
             self.assertEqual(orderpoint.amazon_vendor_forecast_units, 180.0)
+
+
+@tagged("post_install", "-at_install")
+class TestVendorPerformance(AmazonVendorCommon):
+    """The dashboard's figures on a small known history: 10 POs of 10 units, one accepted for 8,
+    one confirmed after 30 hours, two shipped after their window, one received 3 short."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create({"name": "Kettle", "is_storable": True})
+        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.warehouse.lot_stock_id, 100)
+        po_date = fields.Datetime.to_datetime("2026-03-02 10:00:00")
+        cls.orders = cls.env["sale.order"]
+        for index in range(10):
+            order = cls.env["sale.order"].create(
+                {
+                    "partner_id": cls.amazon_partner.id,
+                    "warehouse_id": cls.warehouse.id,
+                    "amazon_vendor_account_id": cls.account.id,
+                    "amazon_vendor_po_number": f"2PERF{index:03d}",
+                    "amazon_vendor_code": "ACME1",
+                    "amazon_vendor_po_date": po_date,
+                    "amazon_vendor_ship_window_end": fields.Datetime.to_datetime("2026-03-06 23:59:59"),
+                    "amazon_vendor_acknowledged_at": po_date + timedelta(hours=30 if index == 0 else 2),
+                    "amazon_vendor_ack_state": "accepted",
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": cls.product.id,
+                                "product_uom_qty": 10,
+                                "amazon_vendor_ordered_amount": 10,
+                                "amazon_vendor_ack_accepted": 8 if index == 1 else 10,
+                            }
+                        )
+                    ],
+                }
+            )
+            order.action_confirm()
+            picking = order.picking_ids
+            picking.move_ids.quantity = 10
+            picking.with_context(skip_backorder=True).button_validate()
+            picking.date_done = "2026-03-08 09:00:00" if index in (2, 3) else "2026-03-05 09:00:00"
+            order.order_line.amazon_vendor_received_units = 7 if index == 4 else 10
+            cls.orders |= order
+
+    def dashboard(self):
+        return (
+            self.env["amazon.vendor.performance"]
+            .with_user(self.salesman)
+            .create({"account_id": self.account.id, "date_from": "2026-03-01", "date_to": "2026-03-31"})
+        )
+
+    def test_the_figures_equal_the_hand_computed_ones_and_open_their_records(self):
+        dashboard = self.dashboard()
+        self.assertRecordValues(
+            dashboard,
+            [
+                {
+                    "po_count": 10,
+                    "fill_rate": 0.98,
+                    "confirmation_rate": 0.9,
+                    "late_count": 2,
+                    "on_time_rate": 0.8,
+                    "asn_accuracy": 0.97,
+                    "short_count": 1,
+                    "open_ack_count": 0,
+                }
+            ],
+        )
+        late = self.env["sale.order"].search(dashboard.action_open_late()["domain"])
+        self.assertEqual(late, self.orders[2] | self.orders[3])
+        short = self.env["sale.order"].search(dashboard.action_open_short()["domain"])
+        self.assertEqual(short, self.orders[4])
+        unconfirmed = self.env["sale.order"].search(dashboard.action_open_unconfirmed()["domain"])
+        self.assertEqual(unconfirmed, self.orders[0])
+
+    def test_a_period_without_orders_shows_zero_not_an_error(self):
+        dashboard = self.dashboard()
+        dashboard.write({"date_from": "2025-01-01", "date_to": "2025-01-31"})
+        self.assertRecordValues(dashboard, [{"po_count": 0, "fill_rate": 0.0, "on_time_rate": 0.0}])
