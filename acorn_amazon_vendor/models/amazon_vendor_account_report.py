@@ -10,6 +10,12 @@ from .notification import notification
 
 _logger = logging.getLogger(__name__)
 
+# Amazon takes from seconds to hours to make a report: a fetch waits this long, then leaves
+# the report waiting for the next run instead of holding a worker (system parameter
+# acorn_amazon_vendor.report_max_wait, seconds).
+DEFAULT_REPORT_WAIT = 90
+GIVE_UP_AFTER = timedelta(days=1)
+
 SALES, INVENTORY, FORECAST, MARGIN = (
     "GET_VENDOR_SALES_REPORT",
     "GET_VENDOR_INVENTORY_REPORT",
@@ -90,10 +96,13 @@ class AmazonVendorAccount(models.Model):
         for account in self:
             reports |= account._amazon_vendor_sync_as_system()._amazon_vendor_fetch_reports()
         failed = reports.filtered(lambda r: r.state == "error")
-        message = _("%(count)s report(s) fetched from Amazon.", count=len(reports - failed))
+        waiting = reports.filtered(lambda r: r.state == "waiting")
+        message = _("%(count)s report(s) fetched from Amazon.", count=len(reports - failed - waiting))
+        if waiting:
+            message += " " + _("Amazon is still making %(count)s: they come with the next run.", count=len(waiting))
         if failed:
             message += " " + _("Amazon could not make %(count)s: see the account's reports.", count=len(failed))
-        return notification(_("Amazon reports"), message, "warning" if failed else "success")
+        return notification(_("Amazon reports"), message, "warning" if failed or waiting else "success")
 
     @api.model
     def _cron_fetch_reports(self, report_types=None):
@@ -116,12 +125,43 @@ class AmazonVendorAccount(models.Model):
         """
         self.ensure_one()
         client = self._get_spapi_client()
-        reports = self.env["amazon.vendor.report"]
+        reports = self._amazon_vendor_resume_reports(client, report_types)
         for marketplace in self._amazon_vendor_report_marketplaces():
             for spec in self._amazon_vendor_report_specs(marketplace, report_types):
                 reports |= self._amazon_vendor_fetch_report(client, marketplace, spec)
         self.reports_fetched_at = fields.Datetime.now()
         return reports
+
+    def _amazon_vendor_report_wait(self):
+        return float(
+            self.env["ir.config_parameter"].sudo().get_param("acorn_amazon_vendor.report_max_wait", DEFAULT_REPORT_WAIT)
+        )
+
+    def _amazon_vendor_resume_reports(self, client, report_types=None):
+        """Go on waiting for the reports an earlier run left to Amazon; after a day, give up
+        with a reason. :return: the reports finished now"""
+        waiting = self.env["amazon.vendor.report"].search(
+            [("account_id", "=", self.id), ("state", "=", "waiting")]
+            + ([("report_type", "in", list(report_types))] if report_types else [])
+        )
+        for report in waiting:
+            spec = report._amazon_vendor_spec()
+            try:
+                document = client.wait_for_report(report.amazon_report_id, max_wait=self._amazon_vendor_report_wait())
+            except spapi.ReportTimeoutError:
+                if fields.Datetime.now() - report.create_date > GIVE_UP_AFTER:
+                    report.write({"state": "error", "reason": _("Amazon did not make the report within a day.")})
+                continue
+            except spapi.ReportFailedError as error:
+                report.write({"state": "error", "reason": str(error)})
+                continue
+            except spapi.SpApiError as error:
+                report.write({"state": "error", "reason": self._amazon_vendor_explain_error(error)})
+                continue
+            with self.env.cr.savepoint():
+                rows, unmapped = self._amazon_vendor_store_report(spec, document)
+            report.write({"state": "done", "row_count": rows, "unmapped_count": unmapped})
+        return waiting
 
     def _amazon_vendor_report_marketplaces(self):
         return sorted(
@@ -178,7 +218,10 @@ class AmazonVendorAccount(models.Model):
                 data_start_time=spec.get("start"),
                 data_end_time=spec.get("end"),
                 report_options=spec["options"],
+                max_wait=self._amazon_vendor_report_wait(),
             )
+        except spapi.ReportTimeoutError as error:
+            return Report.create(dict(vals, state="waiting", amazon_report_id=error.report_id))
         except spapi.ReportFailedError as error:
             _logger.warning("Amazon refused report %s of %s: %s", spec["report_type"], self.name, error)
             return Report.create(dict(vals, state="error", reason=str(error), amazon_report_id=error.report_id))

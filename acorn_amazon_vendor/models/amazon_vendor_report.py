@@ -25,11 +25,27 @@ class AmazonVendorReport(models.Model):
     end_date = fields.Date(readonly=True)
     amazon_report_id = fields.Char(string="Amazon Report ID", readonly=True)
     state = fields.Selection(
-        [("done", "Done"), ("error", "Refused by Amazon")], required=True, readonly=True, default="done"
+        [("waiting", "Amazon Still Making It"), ("done", "Done"), ("error", "Refused by Amazon")],
+        required=True,
+        readonly=True,
+        default="done",
     )
     reason = fields.Text(readonly=True, help="Amazon's reason when it could not make the report.")
     row_count = fields.Integer(string="Rows", readonly=True)
     unmapped_count = fields.Integer(string="ASINs Not Mapped", readonly=True)
+
+    def _amazon_vendor_spec(self):
+        """:return: the specification the report was asked with (see the account's report specs)"""
+        self.ensure_one()
+        start = self.start_date and fields.Datetime.to_datetime(self.start_date)
+        end = self.end_date and fields.Datetime.to_datetime(self.end_date)
+        return {
+            "report_type": self.report_type,
+            "period": self.period,
+            "start": start,
+            "end": end,
+            "marketplace": self.marketplace_id,
+        }
 
 
 class AmazonVendorReportLine(models.Model):

@@ -36,9 +36,9 @@ class AmazonVendorPerformanceReport(models.Model):
     shipped_units = fields.Float(readonly=True)
     received_units = fields.Float(string="Received by Amazon", readonly=True)
     confirmed_in_time = fields.Integer(string="Confirmed within 24 h", readonly=True)
-    shipped = fields.Integer(string="Shipped", readonly=True)
+    shipped = fields.Integer(readonly=True)
     shipped_on_time = fields.Integer(string="Shipped in Window", readonly=True)
-    received = fields.Integer(string="Received", readonly=True)
+    received = fields.Integer(readonly=True)
     ack_open = fields.Integer(string="Acknowledgement Open", readonly=True)
     asn_open = fields.Integer(string="ASN Open", readonly=True)
 

@@ -130,7 +130,8 @@ class TestReports(AmazonVendorCommon):
         self.sim_post("/_simulator/report-documents", {"reportType": report_type, "document": document})
 
     def fetch(self, *report_types):
-        with freeze_time(NOW):
+        # The clock ticks: a report Amazon is slow to make must be able to time out.
+        with freeze_time(NOW, tick=True):
             if report_types:
                 return self.account._amazon_vendor_fetch_reports(list(report_types))
             return self.account.with_user(self.salesman).action_fetch_reports()
@@ -168,11 +169,41 @@ class TestReports(AmazonVendorCommon):
         self.assertEqual(self.rows(MARGIN).mapped("net_ppm"), [0.31])
         forecast = self.env["amazon.vendor.forecast"].search([("account_id", "=", self.account.id)])
         self.assertEqual(forecast.mapped("p80_units"), [70.0, 70.0, 70.0])
+        # The product shows what Amazon holds, sells and expects.
+        with freeze_time(NOW):
+            template = self.product.product_tmpl_id
+            template.invalidate_recordset()
+            self.assertRecordValues(
+                template,
+                [
+                    {
+                        "amazon_vendor_on_hand": 120,
+                        "amazon_vendor_open_po_units": 48,
+                        "amazon_vendor_weekly_sales": 65,
+                        "amazon_vendor_forecast_4w": 210,
+                        # (120 + 48) units / (210 / 4) a week
+                        "amazon_vendor_weeks_of_cover": 3.2,
+                    }
+                ],
+            )
 
     def test_a_report_fetched_again_replaces_its_period(self):
         self.serve(SALES, sales_document())
         self.fetch(SALES)
         self.fetch(SALES)
+        self.assertEqual(len(self.rows()), 2)
+
+    def test_a_report_amazon_is_slow_to_make_waits_for_the_next_run(self):
+        self.serve(SALES, sales_document())
+        self.sim_post("/_simulator/config", {"report_polls_until_done": 100})
+        self.env["ir.config_parameter"].sudo().set_param("acorn_amazon_vendor.report_max_wait", "0.01")
+        [waiting] = self.fetch(SALES)
+        self.assertRecordValues(waiting, [{"state": "waiting", "row_count": 0}])
+        self.assertTrue(waiting.amazon_report_id)
+        # The next run goes on polling the same report until Amazon has made it.
+        self.env["ir.config_parameter"].sudo().set_param("acorn_amazon_vendor.report_max_wait", "100000")
+        self.fetch(SALES)
+        self.assertRecordValues(waiting, [{"state": "done", "row_count": 2}])
         self.assertEqual(len(self.rows()), 2)
 
     def test_amazons_refusals_are_recorded_with_their_reason(self):

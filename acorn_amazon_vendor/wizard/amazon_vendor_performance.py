@@ -17,7 +17,7 @@ class AmazonVendorPerformance(models.TransientModel):
     currency_id = fields.Many2one(related="account_id.company_id.currency_id")
     po_count = fields.Integer(string="Purchase Orders", compute="_compute_figures")
     ordered_units = fields.Float(compute="_compute_figures")
-    fill_rate = fields.Float(string="Fill Rate", compute="_compute_figures", help="Units accepted / units ordered.")
+    fill_rate = fields.Float(compute="_compute_figures", help="Units accepted / units ordered.")
     confirmation_rate = fields.Float(
         string="Confirmed within 24 h", compute="_compute_figures", help="POs acknowledged within 24 hours / POs."
     )
