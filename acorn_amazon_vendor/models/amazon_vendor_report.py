@@ -97,14 +97,14 @@ class AmazonVendorReportLine(models.Model):
     @api.model
     def _amazon_vendor_latest_figures(self, products):
         """:return: {product id: (Amazon's units on hand, units it sells a week, its open PO
-        units)} from the latest inventory and sales rows of each product"""
+        units, its sell-through rate)} from the latest inventory and sales rows of each product"""
         if not products:
             return {}
         self.flush_model()
         self.env.cr.execute(
             """
             SELECT DISTINCT ON (product_id, report_type) product_id, report_type, period, start_date, end_date,
-                   sellable_on_hand_units, open_po_units, shipped_units
+                   sellable_on_hand_units, open_po_units, shipped_units, sell_through_rate
               FROM amazon_vendor_report_line
              WHERE product_id = ANY(%s) AND report_type IN ('GET_VENDOR_INVENTORY_REPORT', 'GET_VENDOR_SALES_REPORT')
              ORDER BY product_id, report_type, start_date DESC
@@ -112,10 +112,20 @@ class AmazonVendorReportLine(models.Model):
             (products.ids,),
         )
         figures = {}
-        for product_id, report_type, _period, start, end, on_hand, open_po, shipped in self.env.cr.fetchall():
-            current = figures.setdefault(product_id, [0.0, 0.0, 0.0])
+        for (
+            product_id,
+            report_type,
+            _period,
+            start,
+            end,
+            on_hand,
+            open_po,
+            shipped,
+            sell_through,
+        ) in self.env.cr.fetchall():
+            current = figures.setdefault(product_id, [0.0, 0.0, 0.0, 0.0])
             if report_type == "GET_VENDOR_INVENTORY_REPORT":
-                current[0], current[2] = on_hand or 0.0, open_po or 0.0
+                current[0], current[2], current[3] = on_hand or 0.0, open_po or 0.0, sell_through or 0.0
             elif start and end:
                 current[1] = (shipped or 0.0) * 7 / ((end - start).days + 1)
         return {product_id: tuple(values) for product_id, values in figures.items()}

@@ -38,6 +38,11 @@ class ProductTemplate(models.Model):
         string="At Amazon", compute="_compute_amazon_vendor_figures", help="Amazon's sellable units on hand."
     )
     amazon_vendor_open_po_units = fields.Float(string="On Amazon's Open POs", compute="_compute_amazon_vendor_figures")
+    amazon_vendor_sell_through = fields.Float(
+        string="Amazon Sell-Through",
+        compute="_compute_amazon_vendor_figures",
+        help="Amazon's sell-through rate of the last inventory report: units sold / units it had.",
+    )
     amazon_vendor_weekly_sales = fields.Float(
         string="Amazon Sells / Week",
         compute="_compute_amazon_vendor_figures",
@@ -72,13 +77,15 @@ class ProductTemplate(models.Model):
             )
         )
         for template in self:
-            on_hand = open_po = weekly = demand = 0.0
+            on_hand = open_po = weekly = demand = sell_through = 0.0
             for variant in template.product_variant_ids:
-                values = figures.get(variant.id, (0.0, 0.0, 0.0))
+                values = figures.get(variant.id, (0.0,) * 4)
                 on_hand, weekly, open_po = on_hand + values[0], weekly + values[1], open_po + values[2]
+                sell_through = max(sell_through, values[3])
                 demand += forecast.get(variant, 0.0)
             template.amazon_vendor_on_hand = on_hand
             template.amazon_vendor_open_po_units = open_po
             template.amazon_vendor_weekly_sales = weekly
+            template.amazon_vendor_sell_through = sell_through
             template.amazon_vendor_forecast_4w = demand
             template.amazon_vendor_weeks_of_cover = (on_hand + open_po) / (demand / 4) if demand else 0.0

@@ -31,6 +31,11 @@ class StockWarehouseOrderpoint(models.Model):
     amazon_vendor_weekly_sales = fields.Float(
         string="Amazon Sells / Week", compute="_compute_amazon_vendor_demand", help="Units Amazon shipped to customers."
     )
+    amazon_vendor_sell_through = fields.Float(
+        string="Amazon Sell-Through",
+        compute="_compute_amazon_vendor_demand",
+        help="Amazon's sell-through rate of the last inventory report: units sold / units it had.",
+    )
     amazon_vendor_weeks_of_cover = fields.Float(
         string="Weeks of Cover at Amazon",
         compute="_compute_amazon_vendor_demand",
@@ -47,7 +52,7 @@ class StockWarehouseOrderpoint(models.Model):
             demand = Forecast._amazon_vendor_net_demand(orderpoints.product_id, warehouse, date_to)
             for orderpoint in orderpoints:
                 forecast, on_orders, net = demand.get(orderpoint.product_id.id, (0.0, 0.0, 0.0))
-                on_hand, weekly_sales, open_po = figures.get(orderpoint.product_id.id, (0.0, 0.0, 0.0))
+                on_hand, weekly_sales, open_po, sell_through = figures.get(orderpoint.product_id.id, (0.0,) * 4)
                 days = max(((date_to - fields.Date.context_today(orderpoint)).days + 1), 1)
                 weekly_forecast = forecast * 7 / days
                 orderpoint.amazon_vendor_forecast_units = forecast
@@ -55,6 +60,7 @@ class StockWarehouseOrderpoint(models.Model):
                 orderpoint.amazon_vendor_demand_units = net
                 orderpoint.amazon_vendor_on_hand = on_hand
                 orderpoint.amazon_vendor_weekly_sales = weekly_sales
+                orderpoint.amazon_vendor_sell_through = sell_through
                 orderpoint.amazon_vendor_weeks_of_cover = (
                     (on_hand + open_po) / weekly_forecast if weekly_forecast else 0.0
                 )

@@ -180,6 +180,7 @@ class TestReports(AmazonVendorCommon):
                         "amazon_vendor_on_hand": 120,
                         "amazon_vendor_open_po_units": 48,
                         "amazon_vendor_weekly_sales": 65,
+                        "amazon_vendor_sell_through": 0.35,
                         "amazon_vendor_forecast_4w": 210,
                         # (120 + 48) units / (210 / 4) a week
                         "amazon_vendor_weeks_of_cover": 3.2,
