@@ -1,4 +1,3 @@
-import unittest
 from datetime import datetime, timedelta, timezone
 
 from odoo import Command, fields
@@ -403,10 +402,6 @@ class TestPerformanceTour(AmazonVendorCommon, HttpCase):
             ],
         )
 
-    @unittest.skip(
-        "The Graphs button sits in the dashboard's <footer>, which Odoo 18 renders only in dialogs, "
-        "and the action opens the dashboard full-page (target current): the button never shows."
-    )
     def test_open_the_graphs_of_the_period(self):
         self.start_tour(
             "/odoo/action-acorn_amazon_vendor.amazon_vendor_performance_action",

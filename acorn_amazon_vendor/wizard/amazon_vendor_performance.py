@@ -43,6 +43,16 @@ class AmazonVendorPerformance(models.TransientModel):
     api_failures = fields.Integer(string="Failed Calls", compute="_compute_figures")
     api_throttles = fields.Integer(string="Throttled Calls", compute="_compute_figures")
 
+    @api.depends("account_id", "date_from", "date_to")
+    def _compute_display_name(self):
+        for dashboard in self:
+            dashboard.display_name = _(
+                "%(account)s: %(start)s to %(end)s",
+                account=dashboard.account_id.display_name or _("Vendor Performance"),
+                start=dashboard.date_from or "",
+                end=dashboard.date_to or "",
+            )
+
     @api.model
     def _default_account(self):
         if self.env.context.get("active_model") == "amazon.vendor.account":
@@ -158,12 +168,17 @@ class AmazonVendorPerformance(models.TransientModel):
 
     def _open(self, name, model, domain, views="list,form"):
         check_group(self.env, USER_GROUP)
+        # Amazon's orders in the Amazon list, where their PO numbers show.
+        special = {("sale.order", "list"): "acorn_amazon_vendor.sale_order_view_list_amazon_vendor"}
         return {
             "type": "ir.actions.act_window",
             "name": name,
             "res_model": model,
             "view_mode": views,
-            "views": [(False, view) for view in views.split(",")],
+            "views": [
+                (self.env.ref(special[model, view]).id if (model, view) in special else False, view)
+                for view in views.split(",")
+            ],
             "domain": domain,
         }
 

@@ -89,22 +89,12 @@ registry.category("web_tour.tours").add("acorn_amazon_vendor_performance_dashboa
             trigger: ".o_breadcrumb .active:contains('Shipped Late')",
         },
         {
-            content: "Show Amazon's PO numbers (the customer reference)",
-            trigger: ".o_list_view .o_optional_columns_dropdown_toggle",
-            run: "click",
-        },
-        {
-            content: "Customer Reference",
-            trigger: ".o-dropdown--menu input[name='client_order_ref']",
-            run: "click",
-        },
-        {
-            content: "2PERF002 was shipped late",
-            trigger: ".o_list_view .o_data_row td[name='client_order_ref']:contains('2PERF002')",
+            content: "2PERF002 was shipped late (Amazon's PO number in the Amazon list)",
+            trigger: ".o_list_view .o_data_row td[name='amazon_vendor_po_number']:contains('2PERF002')",
         },
         {
             content: "2PERF003 was shipped late",
-            trigger: ".o_list_view .o_data_row td[name='client_order_ref']:contains('2PERF003')",
+            trigger: ".o_list_view .o_data_row td[name='amazon_vendor_po_number']:contains('2PERF003')",
         },
         {
             content: "and no other",
