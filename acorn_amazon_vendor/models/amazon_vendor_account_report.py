@@ -2,9 +2,11 @@ import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 from .. import spapi
 from ..spapi.timeutil import parse_datetime
+from .bulk import bulk_delete, bulk_insert
 from .concurrency import USER_GROUP, check_group, commit
 from .notification import notification
 
@@ -266,22 +268,26 @@ class AmazonVendorAccount(models.Model):
             return self._amazon_vendor_store_forecast(rows, products, spec["marketplace"]), unmapped
         Line = self.env["amazon.vendor.report.line"]
         start, end = spec["start"].date(), spec["end"].date()
-        Line.search(
-            [
-                ("account_id", "=", self.id),
-                ("report_type", "=", spec["report_type"]),
-                ("period", "=", spec["period"]),
-                ("start_date", ">=", start),
-                ("start_date", "<=", end),
-            ]
-        ).unlink()
+        bulk_delete(
+            Line,
+            SQL(
+                "account_id = %s AND report_type = %s AND period = %s AND start_date BETWEEN %s AND %s",
+                self.id,
+                spec["report_type"],
+                spec["period"],
+                start,
+                end,
+            ),
+        )
         currency = self.company_id.currency_id
+        currencies = {}
         vals_list = []
         for row in rows:
             if not row.get("asin"):
                 continue
             vals = {
                 "account_id": self.id,
+                "company_id": self.company_id.id,
                 "report_type": spec["report_type"],
                 "period": spec["period"],
                 "start_date": row.get("startDate") or start,
@@ -297,10 +303,12 @@ class AmazonVendorAccount(models.Model):
                 amount = row.get(key)
                 if isinstance(amount, dict):
                     vals[field] = amount.get("amount") or 0.0
-                    vals["currency_id"] = self._amazon_vendor_currency(amount.get("currencyCode"), currency).id
+                    code = amount.get("currencyCode")
+                    if code not in currencies:
+                        currencies[code] = self._amazon_vendor_currency(code, currency).id
+                    vals["currency_id"] = currencies[code]
             vals_list.append(vals)
-        Line.create(vals_list)
-        return len(vals_list), unmapped
+        return bulk_insert(Line, vals_list), unmapped
 
     def _amazon_vendor_currency(self, code, default):
         return (
@@ -316,10 +324,15 @@ class AmazonVendorAccount(models.Model):
         warehouse = (codes or self.vendor_code_ids)[:1].warehouse_id
         Forecast = self.env["amazon.vendor.forecast"]
         first = min(_date(row["startDate"]) for row in rows)
-        Forecast.search([("account_id", "=", self.id), ("week_start", ">=", first)]).unlink()
+        bulk_delete(Forecast, SQL("account_id = %s AND week_start >= %s", self.id, first))
+        percentile = {"mean": "meanForecastUnits"}.get(
+            self.forecast_percentile, f"{self.forecast_percentile}ForecastUnits"
+        )
         vals_list = [
             {
                 "account_id": self.id,
+                "company_id": self.company_id.id,
+                "demand_units": row.get(percentile) or 0.0,
                 "asin": row["asin"],
                 "product_id": products.get(row["asin"]),
                 "warehouse_id": warehouse.id,
@@ -338,8 +351,7 @@ class AmazonVendorAccount(models.Model):
             for row in rows
             if row.get("asin") and row.get("startDate")
         ]
-        Forecast.create(vals_list)
-        return len(vals_list)
+        return bulk_insert(Forecast, vals_list)
 
 
 def _date(value):
