@@ -1,3 +1,4 @@
+import functools
 import logging
 from datetime import timedelta
 
@@ -354,6 +355,7 @@ class AmazonVendorAccount(models.Model):
         return bulk_insert(Forecast, vals_list)
 
 
+@functools.lru_cache(maxsize=1024)
 def _date(value):
     """:return: the date of Amazon's date or date-time text"""
     return parse_datetime(value).date() if "T" in str(value) else fields.Date.to_date(str(value)[:10])

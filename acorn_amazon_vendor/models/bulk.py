@@ -23,13 +23,13 @@ def bulk_insert(model, vals_list):
     names = SQL(", ").join(
         SQL.identifier(column) for column in [*columns, "create_uid", "create_date", "write_uid", "write_date"]
     )
-    audit = [SQL("%s", uid), SQL("%s", now), SQL("%s", uid), SQL("%s", now)]
+    row_template = "(" + ", ".join(["%s"] * (len(columns) + 4)) + ")"
     model.flush_model()
     for start in range(0, len(vals_list), PAGE):
-        values = SQL(", ").join(
-            SQL("(%s)", SQL(", ").join([*(SQL("%s", vals.get(column)) for column in columns), *audit]))
-            for vals in vals_list[start : start + PAGE]
-        )
+        page = vals_list[start : start + PAGE]
+        # One template per page and a flat list of parameters: no SQL object per cell.
+        params = [value for vals in page for value in (*(vals.get(column) for column in columns), uid, now, uid, now)]
+        values = SQL(", ".join([row_template] * len(page)), *params)
         model.env.cr.execute(SQL("INSERT INTO %s (%s) VALUES %s", SQL.identifier(model._table), names, values))
     model.invalidate_model()
     return len(vals_list)
