@@ -34,7 +34,6 @@ import argparse
 import gc
 import importlib.util
 import json
-import logging
 import os
 import shutil
 import sys
@@ -47,9 +46,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _odoo import Counter, bootstrap, create_database, drop_database  # noqa: E402
+
 import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, api  # noqa: E402
-from odoo.tools import config  # noqa: E402
 from odoo.tools.barcode import get_barcode_check_digit  # noqa: E402
 
 from spapi_simulator import Simulator  # noqa: E402
@@ -109,55 +109,6 @@ def schema_validator():
 
 
 # ---------------------------------------------------------------------- Odoo
-
-
-def bootstrap(args, data_dir):
-    addons = os.path.join(odoo.__path__[0], "addons")
-    config.parse_config(
-        [
-            f"--addons-path={addons},{ROOT}",
-            f"--data-dir={data_dir}",
-            "--db_host",
-            args.db_host,
-            "--db_port",
-            str(args.db_port),
-            "--db_user",
-            args.db_user,
-            "--without-demo=all",
-            "--log-level=warn",
-            "--max-cron-threads=0",
-        ]
-    )
-    # One line per simulated HTTP request would bury the figures.
-    logging.getLogger("spapi_simulator").setLevel(logging.WARNING)
-
-
-def create_database(name):
-    odoo.service.db._create_empty_database(name)
-    config["init"] = {MODULE: 1}
-    config["without_demo"] = "all"
-    registry = odoo.modules.registry.Registry.new(name, update_module=True)
-    config["init"] = {}
-    return registry
-
-
-def drop_database(name):
-    odoo.modules.registry.Registry.delete(name)
-    odoo.sql_db.close_db(name)
-    odoo.service.db.exp_drop(name)
-
-
-class Counter:
-    """Wall time and SQL queries of a block (``odoo.sql_db.sql_counter`` counts every cursor)."""
-
-    def __enter__(self):
-        self.queries = odoo.sql_db.sql_counter
-        self.started = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.started
-        self.queries = odoo.sql_db.sql_counter - self.queries
 
 
 class Truck:

@@ -55,7 +55,6 @@ import shutil
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections import Counter as Tally
 from contextlib import nullcontext
 from datetime import date, datetime, timedelta
@@ -65,9 +64,10 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _odoo import Counter, Traced, bootstrap, create_database, drop_database  # noqa: E402
+
 import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, Command, api  # noqa: E402
-from odoo.tools import config  # noqa: E402
 
 MODULE = "acorn_amazon_vendor"
 VENDOR_CODE = "ACME1"
@@ -220,71 +220,6 @@ def expected_sales(asins, weeks):
 
 
 # ---------------------------------------------------------------------- Odoo
-
-
-def bootstrap(args, data_dir):
-    addons = os.path.join(odoo.__path__[0], "addons")
-    config.parse_config(
-        [
-            f"--addons-path={addons},{ROOT}",
-            f"--data-dir={data_dir}",
-            "--db_host",
-            args.db_host,
-            "--db_port",
-            str(args.db_port),
-            "--db_user",
-            args.db_user,
-            "--without-demo=all",
-            "--log-level=warn",
-            "--max-cron-threads=0",
-        ]
-    )
-
-
-def create_database(name):
-    odoo.service.db._create_empty_database(name)
-    config["init"] = {MODULE: 1}
-    config["without_demo"] = "all"
-    registry = odoo.modules.registry.Registry.new(name, update_module=True)
-    config["init"] = {}
-    return registry
-
-
-def drop_database(name):
-    odoo.modules.registry.Registry.delete(name)
-    odoo.sql_db.close_db(name)
-    odoo.service.db.exp_drop(name)
-
-
-class Counter:
-    """Wall time and SQL queries of a block (``odoo.sql_db.sql_counter`` counts every cursor)."""
-
-    def __enter__(self):
-        self.queries = odoo.sql_db.sql_counter
-        self.started = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.started
-        self.queries = odoo.sql_db.sql_counter - self.queries
-
-
-class Traced:
-    """``tracemalloc`` over a block when ``on``: ``peak`` in bytes (Python allocations only), else 0."""
-
-    def __init__(self, on):
-        self.on = on
-        self.peak = 0
-
-    def __enter__(self):
-        if self.on:
-            tracemalloc.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self.on:
-            self.peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
 
 
 class Resident:
