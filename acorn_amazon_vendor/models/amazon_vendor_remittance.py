@@ -341,13 +341,13 @@ class AmazonVendorRemittanceLine(models.Model):
         if not self:
             return
         remittance = self.remittance_id
-        documents = self._amazon_vendor_documents(remittance, set(self.mapped("invoice_number")))
+        # One read for the lines' own numbers and the invoices their claims hit.
+        claimed = {invoice_of_claim(classify(line.invoice_number, line.description, line.amount_paid)) for line in self}
+        documents = self._amazon_vendor_documents(remittance, set(self.mapped("invoice_number")) | claimed - {None})
         for line in self:
             document = documents.get(line.invoice_number)
             found = classify(line.invoice_number, line.description, line.amount_paid, document and document.move_type)
             claim_invoice = invoice_of_claim(found)
-            if claim_invoice and claim_invoice not in documents:
-                documents.update(self._amazon_vendor_documents(remittance, {claim_invoice}))
             line.write(
                 {
                     "note": False,
