@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import AmazonVendorCommon
 
@@ -306,6 +306,14 @@ class TestForecastReplenishment(AmazonVendorCommon):
                 ],
             )
             self.assertIn("110", orderpoint.amazon_vendor_reason)
+            # A stock manager outside the Amazon groups opens the same screen and gets the same quantity.
+            planner = new_test_user(self.env, login="plain_planner", groups="stock.group_stock_manager")
+            OrderPoint = self.env["stock.warehouse.orderpoint"].with_user(planner)
+            self.assertEqual(OrderPoint.action_open_orderpoints()["res_model"], "stock.warehouse.orderpoint")
+            replenishment = self.env.ref("stock.view_warehouse_orderpoint_tree_editable").id
+            views = OrderPoint.get_views([(replenishment, "list")])["views"]["list"]["arch"]
+            self.assertNotIn("amazon", views.lower())
+            self.assertEqual(OrderPoint.browse(orderpoint.id).qty_to_order, 120.0)
             # A higher percentile plans more.
             self.account.forecast_percentile = "p90"
             orderpoint.invalidate_recordset()
