@@ -99,7 +99,7 @@ class AmazonVendorClaim(models.Model):
     def _compute_amounts(self):
         for claim in self:
             lines = claim.line_ids
-            gross = {line: line.amount_paid + line.discount + line.withholding for line in lines}
+            gross = {line: line.gross for line in lines}
             claim.amount = -sum(amount for line, amount in gross.items() if line.kind != "reversal")
             claim.recovered_amount = sum(amount for line, amount in gross.items() if line.kind == "reversal")
             claim.open_amount = claim.amount - claim.recovered_amount

@@ -70,7 +70,7 @@ class RemittanceEntry:
     def add_line(self, line):
         """Book one remittance line: its gross to where its kind goes, the terms discount and
         the withholding beside it."""
-        gross = line.amount_paid + line.discount + line.withholding
+        gross = line.gross
         if line.kind in ("invoice", "credit_note") and line.invoice_id:
             gross = self._add_document(line, gross)
         elif line.kind in ("deduction", "provision", "reversal"):
